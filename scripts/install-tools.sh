@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the pinned Go tools the tests run for real (FerretDB, trivy, kustomize, helm, actionlint)
+# into a per-version cache, so a machine that already has them reuses them.
+# Usage: scripts/install-tools.sh [tool ...]   (default: all)
+set -euo pipefail
+
+TOOLS_DIR="${CRAFTISTA_TOOLS_DIR:-$HOME/.cache/craftista/tools}"
+
+declare -A MODULES=(
+  [ferretdb]="github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2"
+  [trivy]="github.com/aquasecurity/trivy/cmd/trivy@v0.74.0"
+  [kustomize]="sigs.k8s.io/kustomize/kustomize/v5@v5.7.1"
+  [helm]="helm.sh/helm/v3/cmd/helm@v3.22.0"
+  [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+)
+
+tools=("$@")
+[ ${#tools[@]} -eq 0 ] && tools=(ferretdb actionlint kustomize helm trivy)
+
+for tool in "${tools[@]}"; do
+  module="${MODULES[$tool]:?unknown tool $tool}"
+  dir="$TOOLS_DIR/$tool-${module##*@}"
+  if [ -x "$dir/$tool" ]; then
+    echo "tools: $tool ${module##*@} already built at $dir"
+    continue
+  fi
+  echo "tools: building $module (once per machine)"
+  start=$(date +%s)
+  GOFLAGS=-buildvcs=false GOBIN="$dir.tmp" go install "$module"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  echo "tools: $tool built in $(( $(date +%s) - start ))s"
+done
