@@ -26,7 +26,13 @@ for tool in "${tools[@]}"; do
   fi
   echo "tools: building $module (once per machine)"
   start=$(date +%s)
-  GOFLAGS=-buildvcs=false GOBIN="$dir.tmp" go install "$module"
+  if [ "$tool" = ferretdb ]; then
+    # Built through our own main module (scripts/ferretdb): FerretDB's cmd/ferretdb panics when installed
+    # from the module proxy, because its generated version file is not in the module zip.
+    (cd "$(dirname "$0")/ferretdb" && GOFLAGS=-buildvcs=false go build -o "$dir.tmp/ferretdb" .)
+  else
+    GOFLAGS=-buildvcs=false GOBIN="$dir.tmp" go install "$module"
+  fi
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
   echo "tools: $tool built in $(( $(date +%s) - start ))s"
 done

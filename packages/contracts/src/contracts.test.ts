@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { jsonSchema, Product, ProductCreate, ProductPatch, Origami } from './index.js';
+
+describe('contracts', () => {
+  const crane = { id: '1', name: 'Origami Crane', description: 'A crane.', image_url: '/static/images/origami/001-origami.png' };
+
+  it('accepts the original catalogue product shape', () => {
+    expect(Product.parse(crane)).toEqual(crane);
+  });
+
+  it('refuses unknown fields, operator keys and bad ids on writes', () => {
+    expect(ProductCreate.safeParse({ ...crane, price: 3 }).success).toBe(false);
+    expect(ProductCreate.safeParse({ ...crane, id: '../1' }).success).toBe(false);
+    expect(ProductPatch.safeParse({ $set: { name: 'x' } }).success).toBe(false);
+    expect(ProductCreate.safeParse({ ...crane, name: { $gt: '' } }).success).toBe(false);
+    expect(ProductCreate.safeParse({ ...crane, image_url: 'javascript:alert(1)' }).success).toBe(false);
+  });
+
+  it('derives a draft-07 JSON Schema without a $schema key for Fastify', () => {
+    const schema = jsonSchema(ProductCreate);
+    expect(schema).not.toHaveProperty('$schema');
+    expect(schema).toMatchObject({ type: 'object', additionalProperties: false, required: ['id', 'name', 'description', 'image_url'] });
+    expect(jsonSchema(Origami)).toMatchObject({ properties: { votes: { type: 'integer', minimum: 0 } } });
+  });
+});

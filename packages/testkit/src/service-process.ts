@@ -1,0 +1,63 @@
+// Runs a Craftista app (or any TypeScript entry) as a real child process, from sources through tsx,
+// so cross-service tests and benchmarks talk to it over loopback HTTP like a peer would.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startProcess, waitFor, type Started } from './processes.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface ServiceProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  output(): string;
+  /** SIGTERM (graceful) by default; resolves when the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Resident set size now and its peak (VmHWM), in MiB, read from /proc. */
+  memory(): { rssMiB: number; peakMiB: number };
+  exitCode(): number | null;
+}
+
+export interface StartServiceOptions {
+  env?: Record<string, string | undefined>;
+  port?: number;
+  readyPath?: string;
+  timeoutMs?: number;
+}
+
+/** Starts `entry` (a path relative to the repo root, e.g. apps/catalogue/src/main.ts) with PORT set. */
+export async function startService(entry: string, options: StartServiceOptions = {}): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const env = { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: '127.0.0.1' };
+  const started: Started = startProcess(
+    process.execPath,
+    ['--conditions=craftista-source', '--import', 'tsx', path.resolve(repoRoot, entry)],
+    { cwd: repoRoot, env: env as NodeJS.ProcessEnv },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    `${entry} at ${url}`,
+    async () => {
+      if (started.child.exitCode !== null) throw new Error(`exited with ${started.child.exitCode}`);
+      const res = await fetch(url + (options.readyPath ?? '/livez'));
+      return res.ok;
+    },
+    { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 100, describe: () => started.output() },
+  );
+  return {
+    url,
+    port,
+    pid: started.child.pid!,
+    output: started.output,
+    stop: (signal = 'SIGTERM') => started.stop(signal),
+    memory: () => procMemory(started.child.pid!),
+    exitCode: () => started.child.exitCode,
+  };
+}
+
+export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMiB: Math.round(kb('VmRSS') / 1024), peakMiB: Math.round(kb('VmHWM') / 1024) };
+}

@@ -1,0 +1,46 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/** Where scripts/install-tools.sh builds the pinned Go tools. */
+export const toolsDir = () => process.env.CRAFTISTA_TOOLS_DIR ?? path.join(homedir(), '.cache', 'craftista', 'tools');
+
+/** Thrown when a server or tool the tests need is not on this machine; the message says how to get it. */
+export class MissingToolError extends Error {
+  override name = 'MissingToolError';
+}
+
+/** Finds a pinned tool built by install-tools.sh, else on PATH; fails saying how to build it. */
+export function findTool(name: string, version: string): string {
+  const built = path.join(toolsDir(), `${name}-${version}`, name);
+  if (existsSync(built)) return built;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  throw new MissingToolError(
+    `${name} ${version} is not on this machine. Build it with: scripts/install-tools.sh ${name} (needs Go; .ci/run does this)`,
+  );
+}
+
+/** The newest PostgreSQL server binaries: Debian's /usr/lib/postgresql/<v>/bin, or PATH. */
+export function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return path.join(root, versions[0], 'bin');
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && existsSync(path.join(dir, 'postgres')) && existsSync(path.join(dir, 'initdb'))) return dir;
+  }
+  throw new MissingToolError('PostgreSQL server binaries not found. Install them with: apt-get install -y postgresql');
+}
+
+export function redisServerBinary(): string {
+  for (const candidate of ['/usr/bin/redis-server', ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'redis-server'))]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new MissingToolError('redis-server not found. Install it with: apt-get install -y redis-server');
+}
