@@ -1,0 +1,83 @@
+// A small job-summary writer: builds Markdown and appends it to the file named by GITHUB_STEP_SUMMARY
+// (what @actions/core's summary does), so the text can be tested as a string.
+import { appendFileSync } from 'node:fs';
+import type { Env } from './github-urls.js';
+
+/** Escapes text for a Markdown table cell: pipes, newlines and HTML. */
+export function cell(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+}
+
+export function code(value: string): string {
+  const text = value.replace(/\r?\n/g, ' ');
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${fence.length > 1 ? ' ' : ''}${text}${fence.length > 1 ? ' ' : ''}${fence}`;
+}
+
+export function link(text: string, url: string): string {
+  return `[${text.replace(/[[\]]/g, '\\$&')}](${url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+}
+
+export type Align = 'left' | 'right' | 'center';
+export interface Column {
+  header: string;
+  align?: Align;
+}
+
+/** A Markdown table; cells are escaped unless raw (already Markdown, e.g. from code() or link()). */
+export function table(columns: Array<string | Column>, rows: unknown[][], opts: { raw?: boolean } = {}): string {
+  const cols = columns.map((c) => (typeof c === 'string' ? { header: c } : c));
+  const rule = cols.map((c) => (c.align === 'right' ? '---:' : c.align === 'center' ? ':---:' : '---'));
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  const body = rows.map((row) =>
+    line(cols.map((_, i) => (opts.raw === true ? String(row[i] ?? '').replace(/\r?\n/g, '<br>') : cell(row[i])))),
+  );
+  return [line(cols.map((c) => cell(c.header))), line(rule), ...body].join('\n');
+}
+
+/** Collects Markdown blocks; write() appends them to the step summary. */
+export class Summary {
+  private readonly blocks: string[] = [];
+
+  heading(text: string, level: 1 | 2 | 3 | 4 = 2): this {
+    this.blocks.push(`${'#'.repeat(level)} ${text}`);
+    return this;
+  }
+
+  paragraph(markdown: string): this {
+    this.blocks.push(markdown);
+    return this;
+  }
+
+  table(columns: Array<string | Column>, rows: unknown[][], opts: { raw?: boolean } = {}): this {
+    this.blocks.push(table(columns, rows, opts));
+    return this;
+  }
+
+  list(items: string[]): this {
+    this.blocks.push(items.map((i) => `- ${i}`).join('\n'));
+    return this;
+  }
+
+  details(summaryText: string, markdown: string): this {
+    this.blocks.push(`<details><summary>${cell(summaryText)}</summary>\n\n${markdown}\n\n</details>`);
+    return this;
+  }
+
+  toString(): string {
+    return this.blocks.length === 0 ? '' : `${this.blocks.join('\n\n')}\n`;
+  }
+
+  /** Appends to $GITHUB_STEP_SUMMARY; returns the file written, or undefined outside a runner. */
+  write(env: Env = process.env): string | undefined {
+    const file = env['GITHUB_STEP_SUMMARY'];
+    if (file === undefined || file === '') return undefined;
+    appendFileSync(file, `${this.toString()}\n`, 'utf8');
+    return file;
+  }
+}
