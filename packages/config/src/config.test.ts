@@ -14,7 +14,10 @@ describe('parseConfig', () => {
   });
 
   it('coerces numbers and keeps given values', () => {
-    expect(parseConfig(schema, { PORT: '8081', APP_VERSION: '2.0.0' })).toMatchObject({ PORT: 8081, APP_VERSION: '2.0.0' });
+    expect(parseConfig(schema, { PORT: '8081', APP_VERSION: '2.0.0' })).toMatchObject({
+      PORT: 8081,
+      APP_VERSION: '2.0.0',
+    });
   });
 
   it('lists every offending variable in one error', () => {

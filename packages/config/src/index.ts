@@ -17,7 +17,11 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Parses `env` with `schema`; empty strings count as unset so `FOO=` falls back to the default. */
-export function parseConfig<S extends z.ZodObject>(schema: S, env: Env = process.env, service = 'service'): z.infer<S> {
+export function parseConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Env = process.env,
+  service = 'service',
+): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
@@ -29,7 +33,11 @@ export function parseConfig<S extends z.ZodObject>(schema: S, env: Env = process
 }
 
 /** For `main.ts`: parse or print one message naming every offending variable and exit 1. */
-export function loadConfig<S extends z.ZodObject>(schema: S, service: string, env: Env = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  service: string,
+  env: Env = process.env,
+): z.infer<S> {
   try {
     return parseConfig(schema, env, service);
   } catch (error) {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { jsonSchema, Product, ProductCreate, ProductPatch, Origami } from './index.js';
 
 describe('contracts', () => {
-  const crane = { id: '1', name: 'Origami Crane', description: 'A crane.', image_url: '/static/images/origami/001-origami.png' };
+  const crane = {
+    id: '1',
+    name: 'Origami Crane',
+    description: 'A crane.',
+    image_url: '/static/images/origami/001-origami.png',
+  };
 
   it('accepts the original catalogue product shape', () => {
     expect(Product.parse(crane)).toEqual(crane);
@@ -19,7 +24,11 @@ describe('contracts', () => {
   it('derives a draft-07 JSON Schema without a $schema key for Fastify', () => {
     const schema = jsonSchema(ProductCreate);
     expect(schema).not.toHaveProperty('$schema');
-    expect(schema).toMatchObject({ type: 'object', additionalProperties: false, required: ['id', 'name', 'description', 'image_url'] });
+    expect(schema).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name', 'description', 'image_url'],
+    });
     expect(jsonSchema(Origami)).toMatchObject({ properties: { votes: { type: 'integer', minimum: 0 } } });
   });
 });

@@ -4,7 +4,9 @@
 import { z } from 'zod';
 
 /** Ids are the catalogue's string ids ("1", "2", ...): short, URL- and key-safe. */
-export const OrigamiId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, "_" or "-"');
+export const OrigamiId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, "_" or "-"');
 
 const text = (max: number) => z.string().min(1).max(max);
 /** Image paths are served by the frontend (`/static/images/...`) or absolute http(s) URLs. */
@@ -73,7 +75,11 @@ export type JsonSchema = Record<string, unknown>;
 
 /** JSON Schema (draft-07, as Fastify's Ajv expects) for a zod schema. */
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' });
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io,
+    unrepresentable: 'any',
+  });
   return rest;
 }
 

@@ -55,7 +55,11 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
 export async function waitFor(
   what: string,
   probe: () => Promise<boolean>,
-  { timeoutMs = 20_000, intervalMs = 50, describe = () => '' }: { timeoutMs?: number; intervalMs?: number; describe?: () => string } = {},
+  {
+    timeoutMs = 20_000,
+    intervalMs = 50,
+    describe = () => '',
+  }: { timeoutMs?: number; intervalMs?: number; describe?: () => string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

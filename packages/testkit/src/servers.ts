@@ -40,10 +40,15 @@ function server(
       if (current && current.child.exitCode === null && current.child.signalCode === null) return;
       const started = launch();
       current = started;
-      await waitFor(`${name} on port ${port}`, async () => {
-        if (started.child.exitCode !== null) throw new Error(`${name} exited with ${started.child.exitCode}`);
-        return ready();
-      }, { timeoutMs: 30_000, describe: () => started.output() });
+      await waitFor(
+        `${name} on port ${port}`,
+        async () => {
+          if (started.child.exitCode !== null)
+            throw new Error(`${name} exited with ${started.child.exitCode}`);
+          return ready();
+        },
+        { timeoutMs: 30_000, describe: () => started.output() },
+      );
     },
     async stop() {
       await current?.stop(stopSignal);
@@ -81,13 +86,30 @@ export async function startPostgres(): Promise<PostgresHandle> {
   const ids = postgresIds();
   if (ids.uid !== undefined) chownSync(dir, ids.uid, ids.gid!);
   const data = path.join(dir, 'data');
-  execFileSync(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'], {
-    ...ids,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    path.join(bin, 'initdb'),
+    ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'],
+    {
+      ...ids,
+      stdio: 'pipe',
+    },
+  );
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'];
+  const args = [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'max_connections=200',
+  ];
   const handle = server(
     port,
     url,
@@ -132,8 +154,28 @@ export async function startRedis(): Promise<ServerHandle> {
   const binary = redisServerBinary();
   const dir = mkdtempSync(path.join(tmpdir(), 'craftista-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'];
-  return server(port, `redis://127.0.0.1:${port}`, dir, () => startProcess(binary, args), () => canConnect(port), 'Redis').boot();
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--protected-mode',
+    'no',
+  ];
+  return server(
+    port,
+    `redis://127.0.0.1:${port}`,
+    dir,
+    () => startProcess(binary, args),
+    () => canConnect(port),
+    'Redis',
+  ).boot();
 }
 
 /** Starts FerretDB (MongoDB wire protocol on SQLite); `url` names no database. */
@@ -142,7 +184,14 @@ export async function startMongo(): Promise<ServerHandle> {
   const dir = mkdtempSync(path.join(tmpdir(), 'craftista-ferretdb-'));
   const port = await freePort();
   const args = ['-listen', `127.0.0.1:${port}`, '-sqlite-dir', dir];
-  return server(port, `mongodb://127.0.0.1:${port}/`, dir, () => startProcess(binary, args), () => canConnect(port), 'FerretDB').boot();
+  return server(
+    port,
+    `mongodb://127.0.0.1:${port}/`,
+    dir,
+    () => startProcess(binary, args),
+    () => canConnect(port),
+    'FerretDB',
+  ).boot();
 }
 
 export interface Isolated {
@@ -186,7 +235,10 @@ export async function useMongoDatabase(): Promise<Isolated> {
       if (own) return own.dispose();
       const { MongoClient } = await import('mongodb');
       const client = new MongoClient(url.toString(), { serverSelectionTimeoutMS: 2000 });
-      await client.db().dropDatabase().catch(() => undefined);
+      await client
+        .db()
+        .dropDatabase()
+        .catch(() => undefined);
       await client.close();
     },
   };

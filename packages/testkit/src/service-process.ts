@@ -27,7 +27,10 @@ export interface StartServiceOptions {
 }
 
 /** Starts `entry` (a path relative to the repo root, e.g. apps/catalogue/src/main.ts) with PORT set. */
-export async function startService(entry: string, options: StartServiceOptions = {}): Promise<ServiceProcess> {
+export async function startService(
+  entry: string,
+  options: StartServiceOptions = {},
+): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   const env = { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: '127.0.0.1' };
   const started: Started = startProcess(

@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 /** Where scripts/install-tools.sh builds the pinned Go tools. */
-export const toolsDir = () => process.env.CRAFTISTA_TOOLS_DIR ?? path.join(homedir(), '.cache', 'craftista', 'tools');
+export const toolsDir = () =>
+  process.env.CRAFTISTA_TOOLS_DIR ?? path.join(homedir(), '.cache', 'craftista', 'tools');
 
 /** Thrown when a server or tool the tests need is not on this machine; the message says how to get it. */
 export class MissingToolError extends Error {
@@ -35,11 +36,16 @@ export function postgresBinDir(): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && existsSync(path.join(dir, 'postgres')) && existsSync(path.join(dir, 'initdb'))) return dir;
   }
-  throw new MissingToolError('PostgreSQL server binaries not found. Install them with: apt-get install -y postgresql');
+  throw new MissingToolError(
+    'PostgreSQL server binaries not found. Install them with: apt-get install -y postgresql',
+  );
 }
 
 export function redisServerBinary(): string {
-  for (const candidate of ['/usr/bin/redis-server', ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'redis-server'))]) {
+  for (const candidate of [
+    '/usr/bin/redis-server',
+    ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'redis-server')),
+  ]) {
     if (existsSync(candidate)) return candidate;
   }
   throw new MissingToolError('redis-server not found. Install it with: apt-get install -y redis-server');

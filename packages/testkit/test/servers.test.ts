@@ -2,7 +2,14 @@ import { MongoClient } from 'mongodb';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canConnect, startMongo, startPostgres, startRedis, usePostgresDatabase, type ServerHandle } from '../src/index.js';
+import {
+  canConnect,
+  startMongo,
+  startPostgres,
+  startRedis,
+  usePostgresDatabase,
+  type ServerHandle,
+} from '../src/index.js';
 
 const started: ServerHandle[] = [];
 afterAll(async () => {

@@ -1,0 +1,7 @@
+export { createService, type ServiceOptions } from './service.js';
+export { runService, type RunOptions } from './run.js';
+export { HttpError, StoreUnavailableError } from './errors.js';
+export { Readiness, type Check, type CheckResult } from './health.js';
+export { systemInfo, type SystemInfo } from './system-info.js';
+export { registerInfoPage, renderInfoPage, escapeHtml, type InfoPage } from './info-page.js';
+export { initTracing } from './tracing.js';

@@ -1,0 +1,156 @@
+import http from 'node:http';
+import { once } from 'node:events';
+import { startRedis, startService, type ServerHandle } from '@craftista/testkit';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTinyService } from './fixtures/tiny-service.js';
+
+let redis: ServerHandle;
+let app: FastifyInstance;
+let downstream: http.Server;
+const downstreamHeaders: http.IncomingHttpHeaders[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  downstream = http.createServer((req, res) => {
+    downstreamHeaders.push(req.headers);
+    res.setHeader('content-type', 'application/json');
+    res.end('{"peeked":true}');
+  });
+  downstream.listen(0, '127.0.0.1');
+  await once(downstream, 'listening');
+  const port = (downstream.address() as { port: number }).port;
+  app = await buildTinyService({ redisUrl: redis.url, downstreamUrl: `http://127.0.0.1:${port}` });
+  await app.ready();
+});
+afterAll(async () => {
+  await app.close();
+  downstream.close();
+  await redis.dispose();
+});
+
+describe('service kit', () => {
+  it('answers /livez without touching any store', async () => {
+    const res = await app.inject('/livez');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz 200 with each check, and 503 naming the store that is really stopped', async () => {
+    const up = await app.inject('/readyz');
+    expect(up.statusCode).toBe(200);
+    expect(up.json()).toMatchObject({
+      status: 'ready',
+      checks: { redis: { status: 'up' } },
+      details: { answer: 42 },
+    });
+
+    await redis.stop();
+    const started = Date.now();
+    const down = await app.inject('/readyz');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({
+      status: 'unavailable',
+      failing: ['redis'],
+      checks: { redis: { status: 'down' } },
+    });
+    expect(down.json().message).toMatch(/^redis is down/);
+
+    await redis.start();
+    await expect
+      .poll(async () => (await app.inject('/readyz')).statusCode, { timeout: 10_000, interval: 200 })
+      .toBe(200);
+  });
+
+  it('counts requests per route and status in /metrics', async () => {
+    await app.inject('/teapot');
+    await app.inject('/teapot');
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",route="\/teapot",status_code="418",service="tiny"\} 2/,
+    );
+    expect(metrics).toContain('http_request_duration_seconds_bucket');
+    expect(metrics).toContain('process_resident_memory_bytes');
+  });
+
+  it('answers validation errors with 400 {error, message} and stores nothing of an unknown field', async () => {
+    const res = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'a', extra: 1 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: 'validation_failed',
+      message: expect.stringContaining('additional properties'),
+    });
+  });
+
+  it('answers an oversized body with 413 JSON', async () => {
+    const res = await app.inject({ method: 'POST', url: '/echo', payload: { name: 'x'.repeat(5000) } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
+  it('answers unknown routes with 404 JSON', async () => {
+    const res = await app.inject('/nope?x=1');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: 'not_found', message: 'No route for GET /nope' });
+  });
+
+  it('hides unexpected errors behind 500 {error:"internal"} with no stack or detail', async () => {
+    const res = await app.inject('/boom');
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: 'internal' });
+    expect(res.body).not.toContain('secret internal detail');
+    expect(res.body).not.toContain('at ');
+  });
+
+  it('echoes a given x-request-id and generates one otherwise', async () => {
+    const given = await app.inject({ url: '/livez', headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    const generated = await app.inject({ url: '/livez', headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets security headers', async () => {
+    const res = await app.inject('/livez');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('continues the caller trace and forwards traceparent and request id downstream', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await app.inject({
+      url: '/call',
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-me' },
+    });
+    expect(res.json()).toEqual({ peeked: true });
+    const sent = downstreamHeaders.at(-1)!;
+    expect(sent['x-request-id']).toBe('trace-me');
+    expect(sent.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(sent.traceparent).not.toContain('00f067aa0ba902b7');
+  });
+
+  it('describes its routes in /openapi.json', async () => {
+    const res = await app.inject('/openapi.json');
+    expect(res.json()).toMatchObject({ openapi: '3.0.3', info: { title: 'tiny', version: '9.9.9' } });
+    expect(Object.keys(res.json().paths)).toContain('/echo');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the request in flight, refuses new connections and exits 0 on SIGTERM', async () => {
+    const service = await startService('packages/service-kit/test/fixtures/tiny-main.ts');
+    const inFlight = fetch(`${service.url}/slow`).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+    }));
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = service.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(fetch(`${service.url}/livez`)).rejects.toThrow();
+    expect(await inFlight).toEqual({ status: 200, body: { done: true } });
+    await stopped;
+    expect(service.exitCode()).toBe(0);
+    expect(service.output()).toContain('shutting down');
+  });
+});
