@@ -5,7 +5,9 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { apiUrl, type Env } from './github-urls.js';
 
-const ThrottledOctokit = Octokit.plugin(throttling, retry);
+// Built on first use, so bundles that never call createOctokit leave Octokit out (it is side-effect free).
+let throttledOctokit: ReturnType<typeof makeClass> | undefined;
+const makeClass = () => Octokit.plugin(throttling, retry);
 /** The REST client (the throttling and retry plugins only add behaviour, not methods we use). */
 export type GitHubClient = Octokit;
 
@@ -58,7 +60,8 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
       log.info(`GitHub ${kind} rate limit on ${what}: retrying in ${retryAfter}s (retry ${retryCount + 1})`);
       return true;
     };
-  return new ThrottledOctokit({
+  throttledOctokit ??= makeClass();
+  return new throttledOctokit({
     auth: options.token,
     baseUrl: options.baseUrl ?? apiUrl(options.env ?? process.env),
     userAgent: options.userAgent ?? 'craftista-actions',

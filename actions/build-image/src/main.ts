@@ -1,0 +1,91 @@
+// Reads inputs, computes tags/labels, runs buildx, sets outputs and the job summary.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  boolInput,
+  code,
+  commitUrl,
+  execCommand,
+  getService,
+  listInput,
+  loadServicesConfig,
+  repositoryUrl,
+  Summary,
+  type ActionIO,
+} from '@craftista/actions-shared';
+import { buildxArgs, parseBuildMetadata, parseCache, parseProvenance } from './buildx.js';
+import { contextFromEnv } from './context.js';
+import { computeMeta } from './meta.js';
+
+export interface RunDeps {
+  now?: () => Date;
+  /** The docker CLI (default "docker" on PATH). */
+  docker?: string;
+}
+
+export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
+  const config = loadServicesConfig(io.input('config') || undefined);
+  const service = getService(config, io.input('service'));
+  const ctx = contextFromEnv(io.env);
+  const defaultBranch = io.input('default-branch');
+  const meta = computeMeta({
+    image: service.image,
+    title: service.name,
+    context: ctx,
+    sourceUrl: repositoryUrl(ctx.repository, io.env),
+    ...(defaultBranch !== '' ? { defaultBranch } : {}),
+    now: (deps.now ?? (() => new Date()))(),
+  });
+
+  const tempRoot = io.env['RUNNER_TEMP'] !== undefined && io.env['RUNNER_TEMP'] !== '' ? io.env['RUNNER_TEMP'] : tmpdir();
+  const metadataFile = join(mkdtempSync(join(tempRoot, 'build-image-')), 'metadata.json');
+  const push = boolInput('push', io.input('push'), false);
+  const args = buildxArgs({
+    context: io.input('context') || '.',
+    dockerfile: service.dockerfile,
+    ...(service.target !== undefined ? { target: service.target } : {}),
+    tags: meta.tags,
+    labels: meta.labels,
+    platforms: listInput(io.input('platforms')),
+    push,
+    load: boolInput('load', io.input('load'), false),
+    provenance: parseProvenance(io.input('provenance')),
+    cache: parseCache(io.input('cache')),
+    cacheScope: io.input('cache-scope') || service.name,
+    buildArgs: listInput(io.input('build-args'), /\n/),
+    metadataFile,
+  });
+
+  io.info(`${service.name}: ${meta.tags.join(', ')}`);
+  io.info(`docker ${args.join(' ')}`);
+  const result = await execCommand(deps.docker ?? 'docker', args, { env: { ...process.env, ...io.env } });
+  if (result.code !== 0) throw new Error(`docker buildx build failed with exit code ${result.code}`);
+
+  const built = existsSync(metadataFile) ? parseBuildMetadata(readFileSync(metadataFile, 'utf8')) : undefined;
+  const digest = built?.digest ?? '';
+  if (push && digest === '') throw new Error('the image was pushed but buildx reported no containerimage.digest');
+  if (digest === '') io.warning('buildx reported no digest (nothing was exported); the digest output is empty');
+
+  io.output('image', service.image);
+  io.output('version', meta.version);
+  io.output('tags', meta.tags.join('\n'));
+  io.output('labels', Object.entries(meta.labels).map(([k, v]) => `${k}=${v}`).join('\n'));
+  io.output('digest', digest);
+  io.output('image-ref', digest === '' ? '' : `${service.image}@${digest}`);
+
+  new Summary()
+    .heading(`Image ${service.name}`, 3)
+    .table(
+      ['Field', 'Value'],
+      [
+        ['Image', code(service.image)],
+        ['Tags', meta.tagNames.map(code).join(' ')],
+        ['Digest', digest === '' ? '(not exported)' : code(digest)],
+        ['Revision', `[${meta.revision.slice(0, 12)}](${commitUrl(ctx.repository, meta.revision, io.env)})`],
+        ['Pushed', push ? 'yes' : 'no'],
+      ],
+      { raw: true },
+    )
+    .write(io.env);
+}
