@@ -31,7 +31,8 @@ for tool in "${tools[@]}"; do
     # from the module proxy, because its generated version file is not in the module zip.
     (cd "$(dirname "$0")/ferretdb" && GOFLAGS=-buildvcs=false go build -o "$dir.tmp/ferretdb" .)
   else
-    GOFLAGS=-buildvcs=false GOBIN="$dir.tmp" go install "$module"
+    # trivy's encoding/json/v2 use needs the jsonv2 experiment on Go 1.25/1.26; harmless for the others.
+    GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false GOBIN="$dir.tmp" go install "$module"
   fi
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
   echo "tools: $tool built in $(( $(date +%s) - start ))s"
