@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import type { Product } from '@craftista/contracts';
+import { createService, registerInfoPage } from '@craftista/service-kit';
+import type { FastifyInstance } from 'fastify';
+import { CatalogueCache } from './cache.js';
+import type { ProductRepository } from './repository/index.js';
+import { docsRoute } from './routes/docs.js';
+import { productRoutes } from './routes/products.js';
+import { seedProducts } from './seed.js';
+
+export interface CatalogueDeps {
+  repository: ProductRepository;
+  config: {
+    APP_VERSION: string;
+    LOG_LEVEL?: string;
+    CATALOGUE_ADMIN_TOKEN?: string | undefined;
+    CATALOGUE_CACHE_TTL_MS: number;
+    OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  };
+  seed?: Product[];
+  logger?: boolean;
+  /** Monotonic milliseconds, for the cache's freshness. */
+  clock?: () => number;
+  /** Delay between seeding attempts while the store is unreachable. */
+  initRetryMs?: number;
+}
+
+/**
+ * The catalogue service from its dependencies. Indexes and seed are set up before this resolves when the
+ * store answers; otherwise the app starts anyway, /readyz reports "seed" down, and setup is retried.
+ */
+export async function buildApp(deps: CatalogueDeps): Promise<FastifyInstance> {
+  const { repository, config } = deps;
+  const app = await createService({
+    name: 'catalogue',
+    version: config.APP_VERSION,
+    description: 'Craftista origami catalogue',
+    ...(config.LOG_LEVEL ? { logLevel: config.LOG_LEVEL } : {}),
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  });
+  const cache = new CatalogueCache(repository, config.CATALOGUE_CACHE_TTL_MS, deps.clock);
+
+  let seeded = false;
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
+  const seed = deps.seed ?? seedProducts();
+  const init = async (): Promise<void> => {
+    try {
+      const { inserted } = await repository.init(seed);
+      seeded = true;
+      if (inserted > 0) cache.invalidate();
+      app.log.info({ inserted, store: repository.kind }, 'catalogue store ready');
+    } catch (error) {
+      app.log.warn({ err: error }, 'catalogue store setup failed; retrying');
+      if (!closed) retry = setTimeout(() => void init(), deps.initRetryMs ?? 2000);
+    }
+  };
+  await init();
+
+  app.readiness.add(repository.kind, () => repository.ping());
+  app.readiness.add('seed', async () => {
+    if (!seeded) throw new Error('indexes and seed not set up yet');
+  });
+  app.addHook('onClose', async () => {
+    closed = true;
+    clearTimeout(retry);
+    await repository.close();
+  });
+
+  registerInfoPage(app, {
+    title: 'Products API',
+    heading: 'Welcome to the Craftista Products API',
+    paragraphs: ['This is a backend service to which Craftista Frontend Connects.'],
+    links: [
+      { href: '/api/products', label: 'All Products' },
+      { href: '/api/products/1', label: 'Product 1' },
+      { href: '/docs', label: 'API documentation' },
+      { href: '/openapi.json', label: 'OpenAPI description' },
+    ],
+    version: config.APP_VERSION,
+    logo: { file: fileURLToPath(new URL('../static/images/logo.jpg', import.meta.url)), url: '/static/images/logo.jpg' },
+  });
+  await app.register(productRoutes, { repository, cache, adminToken: config.CATALOGUE_ADMIN_TOKEN });
+  docsRoute(app);
+  return app;
+}

@@ -1,0 +1,36 @@
+import { escapeHtml } from '@craftista/service-kit';
+import type { FastifyInstance } from 'fastify';
+
+interface Operation {
+  summary?: string;
+  description?: string;
+}
+
+/** GET /docs: a plain HTML index of the operations in /openapi.json (no extra UI bundle to ship). */
+export function docsRoute(app: FastifyInstance): void {
+  let html: string | undefined;
+  app.get('/docs', { schema: { hide: true } }, async (_request, reply) => {
+    html ??= render(app.swagger() as { info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+}
+
+function render(spec: { info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> }): string {
+  const rows = Object.entries(spec.paths)
+    .flatMap(([path, ops]) =>
+      Object.entries(ops).map(
+        ([method, op]) =>
+          `<tr><td><code>${escapeHtml(method.toUpperCase())}</code></td><td><code>${escapeHtml(path)}</code></td>` +
+          `<td>${escapeHtml(op.summary ?? '')}${op.description ? `<br><small>${escapeHtml(op.description)}</small>` : ''}</td></tr>`,
+      ),
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(spec.info.title)} API docs</title>
+<style>body{font-family:system-ui,Arial,sans-serif;margin:24px}td{padding:6px 12px;vertical-align:top;border-bottom:1px solid #ddd}</style></head>
+<body><h1>${escapeHtml(spec.info.title)} API ${escapeHtml(spec.info.version)}</h1>
+<p>The machine-readable description is <a href="/openapi.json">/openapi.json</a>. Admin writes need <code>Authorization: Bearer $CATALOGUE_ADMIN_TOKEN</code>.</p>
+<table><tr><th>Method</th><th>Path</th><th>What it does</th></tr>
+${rows}
+</table></body></html>`;
+}
