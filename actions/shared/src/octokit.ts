@@ -3,6 +3,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 import { apiUrl, type Env } from './github-urls.js';
 
 // Built on first use, so bundles that never call createOctokit leave Octokit out (it is side-effect free).
@@ -29,6 +30,9 @@ export interface OctokitOptions {
   retries?: number;
   /** Milliseconds per second of retry-after / backoff; tests make it small. Default 1000. */
   retryAfterBaseValue?: number;
+  /** Minimum pause between content-creating requests (writes and GraphQL), in ms. GitHub asks for 1000 (the
+   *  default); tests that make many writes against a local server make it small. */
+  writeIntervalMs?: number;
   log?: Logger;
   userAgent?: string;
   fetch?: typeof fetch;
@@ -72,6 +76,9 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
       onSecondaryRateLimit: onLimit('secondary'),
       retryAfterBaseValue: base,
       fallbackSecondaryRateRetryAfter: 60,
+      ...(options.writeIntervalMs === undefined
+        ? {}
+        : { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }) }),
     },
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: base },
   });
