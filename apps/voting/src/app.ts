@@ -1,0 +1,124 @@
+// Builds the voting service from injected dependencies: a pg pool (real PostgreSQL or embedded PGlite),
+// how live updates travel, and the catalogue client. main.ts wires the real ones; tests their own.
+import type { AxiosInstance } from '@craftista/http-client';
+import { createService, registerInfoPage } from '@craftista/service-kit';
+import { migrate, pingPostgres } from '@craftista/stores';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { fileURLToPath } from 'node:url';
+import { Counter } from 'prom-client';
+import type { VotingConfig } from './config.js';
+import { LiveFeed, PostgresListener } from './live-feed.js';
+import { OrigamiRepository } from './repository/origami-repository.js';
+import { registerOrigamiRoutes } from './routes/origamis.js';
+import { CatalogueSync } from './sync.js';
+import { VoteBatcher } from './vote-batcher.js';
+
+export interface VotingDeps {
+  config: VotingConfig;
+  pool: pg.Pool;
+  /**
+   * 'postgres': LISTEN/NOTIFY on this URL carries every replica's votes to the streams.
+   * 'in-process': one process only (embedded PGlite); events are published after each commit.
+   */
+  liveUpdates: { kind: 'postgres'; url: string } | { kind: 'in-process' };
+  /** The catalogue; without it no sync runs. */
+  catalogue?: AxiosInstance;
+  logger?: boolean;
+}
+
+export const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sync?: CatalogueSync }> {
+  const { config, pool } = deps;
+  const app = await createService({
+    name: 'voting',
+    version: config.APP_VERSION,
+    description: 'Votes for origami, exact and durable, on PostgreSQL.',
+    logLevel: config.LOG_LEVEL,
+    logger: deps.logger,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
+  await migrate(pool, migrationsDir);
+
+  const repository = new OrigamiRepository(pool);
+  const feed = new LiveFeed();
+  const votesCounted = new Counter({
+    name: 'voting_votes_total',
+    help: 'Votes answered, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [app.metricsRegistry],
+  });
+  const batches = new Counter({
+    name: 'voting_vote_batches_total',
+    help: 'Vote statements committed (each holds one or more coalesced votes)',
+    registers: [app.metricsRegistry],
+  });
+  const batcher = new VoteBatcher(
+    {
+      applyVotes: async (id, clients, limit) => {
+        const result = await repository.applyVotes(id, clients, limit);
+        batches.inc();
+        return result;
+      },
+    },
+    {
+      limitPerMinute: config.VOTE_RATE_LIMIT,
+      onCommitted: deps.liveUpdates.kind === 'in-process' ? (event) => feed.publish(event) : undefined,
+    },
+  );
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.url === '/api/origamis/:id/vote') {
+      const outcome =
+        reply.statusCode === 200 ? 'counted' : reply.statusCode === 429 ? 'rate_limited' : String(reply.statusCode);
+      votesCounted.inc({ outcome });
+    }
+    done();
+  });
+
+  app.readiness.add('postgresql', () => pingPostgres(pool));
+  if (deps.liveUpdates.kind === 'postgres') {
+    const listener = new PostgresListener(deps.liveUpdates.url, feed, app.log);
+    await listener.start();
+    app.readiness.detail('liveFeed', () => (listener.connected ? 'listening' : 'reconnecting'));
+    app.addHook('onClose', () => listener.stop());
+  } else {
+    app.readiness.detail('liveFeed', () => 'in-process');
+  }
+
+  // Ended rate windows are dropped once a minute by whichever replica gets there.
+  const prune = setInterval(() => void repository.pruneRateWindows().catch(() => undefined), 60_000);
+  prune.unref();
+  app.addHook('onClose', async () => clearInterval(prune));
+
+  let sync: CatalogueSync | undefined;
+  if (deps.catalogue) {
+    sync = new CatalogueSync(deps.catalogue, repository, config.CATALOGUE_SYNC_INTERVAL, app.log, app.metricsRegistry);
+    const status = sync.status;
+    app.readiness.detail('catalogueSync', () => ({ ...status }));
+    app.addHook('onReady', async () => sync!.start());
+    app.addHook('onClose', () => sync!.stop());
+  }
+
+  registerOrigamiRoutes(app, {
+    repository,
+    batcher,
+    feed,
+    adminToken: config.VOTING_ADMIN_TOKEN,
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+  });
+  registerInfoPage(app, {
+    title: 'Craftista Voting Service',
+    heading: 'Welcome to the Craftista Voting Service',
+    paragraphs: ['This service allows users to vote on their favorite origamis.'],
+    links: [
+      { href: '/api/origamis', label: 'Origamis API' },
+      { href: '/api/origamis/1/votes', label: 'Votes Submitted to the 1st Origamis' },
+      { href: '/api/origamis?sort=votes', label: 'Leaderboard' },
+      { href: '/openapi.json', label: 'OpenAPI description' },
+    ],
+    version: config.APP_VERSION,
+    logo: { file: fileURLToPath(new URL('../static/logo.png', import.meta.url)), url: '/static/logo.png' },
+  });
+  return Object.assign(app, { sync });
+}

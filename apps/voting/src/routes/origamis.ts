@@ -1,0 +1,166 @@
+// HTTP only: the original Spring Boot contract under /api/origamis, plus the leaderboard and live stream.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { ErrorBody, jsonSchema, Origami, OrigamiCreate, OrigamiId, OrigamiList, z } from '@craftista/contracts';
+import { HttpError } from '@craftista/service-kit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { clientKey } from '../client-identity.js';
+import type { LiveFeed } from '../live-feed.js';
+import type { OrigamiRepository } from '../repository/origami-repository.js';
+import type { VoteBatcher } from '../vote-batcher.js';
+
+export interface OrigamiRoutesOptions {
+  repository: OrigamiRepository;
+  batcher: VoteBatcher;
+  feed: LiveFeed;
+  adminToken: string | undefined;
+  heartbeatMs: number;
+}
+
+const params = jsonSchema(z.object({ id: OrigamiId }));
+const error = jsonSchema(ErrorBody);
+const origami = jsonSchema(Origami);
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function requireAdmin(request: FastifyRequest, token: string | undefined): void {
+  if (!token) throw new HttpError(403, 'forbidden', 'Admin writes are disabled: VOTING_ADMIN_TOKEN is not set.');
+  const header = request.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+  // Compare fixed-length digests so neither the content nor the length of the token leaks through timing.
+  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+    throw new HttpError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
+  }
+}
+
+const notFound = (id: string) => new HttpError(404, 'not_found', `No origami with id ${JSON.stringify(id)}.`);
+
+export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRoutesOptions): void {
+  const { repository, batcher, feed } = options;
+  const streams = new Set<PassThrough>();
+
+  app.get(
+    '/api/origamis',
+    {
+      schema: {
+        description: 'All active origami with their vote counts; `sort=votes` gives the leaderboard.',
+        querystring: jsonSchema(z.object({ sort: z.enum(['id', 'votes']).optional() })),
+        response: { 200: jsonSchema(OrigamiList), 503: error },
+      },
+    },
+    async (request) => repository.list((request.query as { sort?: 'id' | 'votes' }).sort ?? 'id'),
+  );
+
+  app.get(
+    '/api/origamis/stream',
+    {
+      schema: {
+        description:
+          'Server-Sent Events: `data: {"id","votes"}` whenever a count changes (any replica); a comment line every 15 s.',
+      },
+    },
+    async (request, reply) => {
+      const stream = new PassThrough();
+      streams.add(stream);
+      const unsubscribe = feed.subscribe((event) => {
+        stream.write(`data: ${JSON.stringify({ id: event.id, votes: event.votes })}\n\n`);
+      });
+      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), options.heartbeatMs);
+      const cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(stream);
+      };
+      request.raw.once('close', () => {
+        cleanup();
+        stream.end();
+      });
+      stream.once('close', cleanup);
+      stream.write('retry: 3000\n: connected\n\n');
+      return reply
+        .header('content-type', 'text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-cache, no-transform')
+        .header('x-accel-buffering', 'no')
+        .send(stream);
+    },
+  );
+  // Streams never end by themselves: end them before the server waits for open connections to close.
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end(': closing\n\n');
+  });
+
+  app.get(
+    '/api/origamis/:id',
+    {
+      schema: {
+        description: 'One origami; 404 for an unknown id.',
+        params,
+        response: { 200: origami, 404: error, 503: error },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const found = await repository.get(id);
+      if (!found) throw notFound(id);
+      return found;
+    },
+  );
+
+  app.get(
+    '/api/origamis/:id/votes',
+    {
+      schema: {
+        description: 'The vote count as a bare integer; 0 for an unknown id, as the original does.',
+        params,
+        response: { 200: { type: 'integer' }, 503: error },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      return (await repository.get(id))?.votes ?? 0;
+    },
+  );
+
+  app.post(
+    '/api/origamis/:id/vote',
+    {
+      schema: {
+        description:
+          'Counts one vote (committed before the answer) and returns the updated origami. 429 over the per-client limit.',
+        params,
+        response: { 200: origami, 404: error, 429: error, 503: error },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const outcome = await batcher.cast(id, clientKey(request));
+      if (outcome.kind === 'not_found') throw notFound(id);
+      if (outcome.kind === 'rate_limited') {
+        throw new HttpError(
+          429,
+          'too_many_requests',
+          'Too many votes from this client this minute; try again later.',
+          { 'retry-after': String(outcome.retryAfterSec) },
+        );
+      }
+      return { id: outcome.id, name: outcome.name, votes: outcome.votes };
+    },
+  );
+
+  app.post(
+    '/api/origamis',
+    {
+      schema: {
+        description: 'Creates an origami (admin: Authorization: Bearer $VOTING_ADMIN_TOKEN).',
+        body: jsonSchema(OrigamiCreate, 'input'),
+        response: { 201: origami, 400: error, 401: error, 403: error, 409: error, 503: error },
+      },
+      preValidation: async (request) => requireAdmin(request, options.adminToken),
+    },
+    async (request, reply) => {
+      const body = request.body as z.infer<typeof OrigamiCreate>;
+      const created = await repository.create(body);
+      if (!created) throw new HttpError(409, 'conflict', `An origami with id ${JSON.stringify(body.id)} exists.`);
+      return reply.code(201).header('location', `/api/origamis/${created.id}`).send(created);
+    },
+  );
+}

@@ -1,0 +1,131 @@
+// Catalogue sync: at start and every CATALOGUE_SYNC_INTERVAL, read the catalogue's products through the
+// shared HTTP client and apply them in one transaction under an advisory lock (one replica at a time).
+// A failed or slow sync is logged and retried at the next tick; it never blocks requests or readiness.
+import type { AxiosInstance } from '@craftista/http-client';
+import type { Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import type { CatalogueItem, OrigamiRepository } from './repository/origami-repository.js';
+import type { Logger } from './live-feed.js';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface SyncStatus {
+  lastSuccessAt: string | null;
+  lastSuccessItems: number | null;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+}
+
+export type SyncOutcome =
+  | { kind: 'applied'; inserted: number; updated: number; retired: number; items: number }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'failed'; error: string };
+
+/** Keeps the items with a usable id and name; a malformed entry is skipped, not fatal. */
+export function parseCatalogue(body: unknown): { items: CatalogueItem[]; rejected: number } {
+  if (!Array.isArray(body)) throw new Error('the catalogue did not answer a JSON array');
+  const items: CatalogueItem[] = [];
+  const seen = new Set<string>();
+  let rejected = 0;
+  for (const entry of body as Record<string, unknown>[]) {
+    const id = entry?.id;
+    const name = entry?.name;
+    const image = entry?.image_url;
+    if (typeof id !== 'string' || !ID.test(id) || typeof name !== 'string' || !name || name.length > 150) {
+      rejected += 1;
+      continue;
+    }
+    if (seen.has(id)) continue;
+    seen.add(id);
+    items.push({ id, name, image_url: typeof image === 'string' ? image.slice(0, 300) : null });
+  }
+  return { items, rejected };
+}
+
+export class CatalogueSync {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SyncOutcome> | undefined;
+  private stopped = false;
+  readonly status: SyncStatus = {
+    lastSuccessAt: null,
+    lastSuccessItems: null,
+    lastAttemptAt: null,
+    lastError: null,
+  };
+  private readonly failures: Counter;
+
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly repository: OrigamiRepository,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+    registry: Registry,
+  ) {
+    const status = this.status;
+    new Gauge({
+      name: 'voting_catalogue_last_sync_timestamp_seconds',
+      help: 'Unix time of the last successful catalogue sync by any replica (0 = never)',
+      registers: [registry],
+      collect() {
+        this.set(status.lastSuccessAt ? Date.parse(status.lastSuccessAt) / 1000 : 0);
+      },
+    });
+    this.failures = new Counter({
+      name: 'voting_catalogue_sync_failures_total',
+      help: 'Catalogue syncs that failed (catalogue or PostgreSQL unreachable, bad answer)',
+      registers: [registry],
+    });
+  }
+
+  /** Syncs now, then every interval. Never throws. */
+  start(): void {
+    const tick = async () => {
+      await this.runOnce();
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), this.intervalMs);
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One sync attempt (concurrent callers share it). */
+  runOnce(): Promise<SyncOutcome> {
+    this.running ??= this.attempt().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async attempt(): Promise<SyncOutcome> {
+    this.status.lastAttemptAt = new Date().toISOString();
+    let outcome: SyncOutcome;
+    try {
+      const response = await this.http.get('/api/products');
+      const { items, rejected } = parseCatalogue(response.data);
+      if (rejected) this.log.warn({ rejected }, 'catalogue sync skipped malformed products');
+      const applied = await this.repository.applyCatalogue(items);
+      outcome = applied
+        ? { kind: 'applied', ...applied, items: items.length }
+        : { kind: 'skipped', reason: 'another replica is syncing' };
+      this.status.lastError = null;
+    } catch (error) {
+      this.failures.inc();
+      const message = (error as Error).message;
+      this.status.lastError = message;
+      this.log.warn({ err: message }, 'catalogue sync failed; keeping current origami');
+      outcome = { kind: 'failed', error: message };
+    }
+    // Whoever synced, every replica reports the last success recorded in PostgreSQL.
+    await this.repository
+      .lastSync()
+      .then((last) => {
+        if (!last) return;
+        this.status.lastSuccessAt = last.at.toISOString();
+        this.status.lastSuccessItems = last.items;
+      })
+      .catch(() => undefined);
+    return outcome;
+  }
+}

@@ -1,0 +1,112 @@
+// Builds the voting app for tests on real stores: a PostgreSQL database of the file's own, or embedded PGlite.
+import http from 'node:http';
+import { createPostgresPool } from '@craftista/stores';
+import { usePostgresDatabase } from '@craftista/testkit';
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { buildApp, type VotingDeps } from '../src/app.js';
+import { votingConfig } from '../src/config.js';
+import { startEmbeddedPostgres } from '../src/embedded.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface Harness {
+  app: FastifyInstance & { sync?: unknown };
+  pool: pg.Pool;
+  url: string;
+  kind: 'postgres' | 'pglite';
+  /** Another app on the same database (e.g. a second replica, or different settings). */
+  build(env?: Record<string, string>, extra?: Partial<VotingDeps>): Promise<FastifyInstance>;
+  dispose(): Promise<void>;
+}
+
+export async function harness(
+  kind: 'postgres' | 'pglite',
+  env: Record<string, string> = {},
+): Promise<Harness> {
+  let url: string;
+  let release: () => Promise<void>;
+  if (kind === 'postgres') {
+    const db = await usePostgresDatabase();
+    url = db.url;
+    release = () => db.dispose();
+  } else {
+    const embedded = await startEmbeddedPostgres(4);
+    url = embedded.url;
+    release = () => embedded.close();
+  }
+  const pools: pg.Pool[] = [];
+  const apps: FastifyInstance[] = [];
+  const build = async (more: Record<string, string> = {}, extra: Partial<VotingDeps> = {}) => {
+    const pool = createPostgresPool(url, { max: kind === 'pglite' ? 4 : 10 });
+    pools.push(pool);
+    const app = await buildApp({
+      config: votingConfig({ VOTING_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ...env, ...more }),
+      pool,
+      liveUpdates: kind === 'postgres' ? { kind: 'postgres', url } : { kind: 'in-process' },
+      logger: false,
+      ...extra,
+    });
+    apps.push(app);
+    await app.ready();
+    return app;
+  };
+  const app = await build();
+  return {
+    app,
+    pool: pools[0]!,
+    url,
+    kind,
+    build,
+    async dispose() {
+      for (const a of apps) await a.close();
+      for (const p of pools) await p.end();
+      await release();
+    },
+  };
+}
+
+/** Counts of the ledger per origami id. */
+export async function ledger(pool: pg.Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ origami_id: string; n: string }>(
+    'select origami_id, count(*) as n from vote_ledger group by origami_id',
+  );
+  return Object.fromEntries(rows.map((r) => [r.origami_id, Number(r.n)]));
+}
+
+export async function storedVotes(pool: pg.Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ id: string; votes: string }>('select id, votes from origami');
+  return Object.fromEntries(rows.map((r) => [r.id, Number(r.votes)]));
+}
+
+/** Opens an SSE stream and collects its raw text; `events()` parses the `data:` lines. */
+export function openStream(url: string): Promise<{
+  text(): string;
+  events(): { id: string; votes: number }[];
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  ended: Promise<void>;
+  close(): void;
+}> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      const ended = new Promise<void>((done) => response.once('end', done).once('close', done));
+      resolve({
+        text: () => text,
+        events: () =>
+          text
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => JSON.parse(line.slice(6)) as { id: string; votes: number }),
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        ended,
+        close: () => request.destroy(),
+      });
+    });
+    request.once('error', reject);
+  });
+}
