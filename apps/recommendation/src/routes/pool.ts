@@ -49,8 +49,7 @@ export function registerPoolRoutes(app: FastifyInstance, picker: Picker, adminTo
     {
       onRequest: requireAdmin(adminToken, 'RECOMMENDATION_ADMIN_TOKEN'),
       schema: {
-        summary: 'Replace the pool from tomorrow on (admin); days already picked never change',
-        security: [{ bearerAuth: [] }],
+        summary: 'Replace the pool from tomorrow on (Authorization: Bearer RECOMMENDATION_ADMIN_TOKEN); days already picked never change',
         body: jsonSchema(DailyPool, 'input'),
         response: {
           200: jsonSchema(PoolChange),
