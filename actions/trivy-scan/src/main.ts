@@ -1,0 +1,134 @@
+// Runs trivy (or reads a given report), applies the gate, writes SARIF, outputs and the summary.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { boolInput, execCommand, type ActionIO } from '@craftista/actions-shared';
+import { evaluate, parseSeverity, parseTrivyIgnore, type GateOptions } from './gate.js';
+import { findingsOf, parseReport } from './report.js';
+import { toSarif } from './sarif.js';
+import { scanSummary } from './summary.js';
+import {
+  PINNED_TRIVY_VERSION,
+  downloadDbWithRetry,
+  findTrivy,
+  parseScanType,
+  parseScanners,
+  parseTrivyVersion,
+  scanArgs,
+} from './trivy.js';
+
+export interface RunDeps {
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** First DB-download retry wait (default 10 s). */
+  retryBaseMs?: number;
+}
+
+const intInput = (name: string, value: string, fallback: number): number => {
+  if (value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`input "${name}" must be a positive integer, got "${value}"`);
+  return n;
+};
+
+export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
+  const now = (deps.now ?? (() => new Date()))();
+  const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd();
+  const resolvePath = (p: string): string => (p.startsWith('/') ? p : join(workspace, p));
+  const gate: GateOptions = {
+    threshold: parseSeverity('severity', io.input('severity'), 'HIGH'),
+    ignoreUnfixed: boolInput('ignore-unfixed', io.input('ignore-unfixed'), false),
+    unknownAs: parseSeverity('unknown-severity', io.input('unknown-severity'), 'UNKNOWN'),
+    ignore: [],
+    now,
+  };
+  const ignoreInput = io.input('trivyignore');
+  const ignorePath = resolvePath(ignoreInput || '.trivyignore');
+  if (existsSync(ignorePath)) gate.ignore = parseTrivyIgnore(readFileSync(ignorePath, 'utf8'));
+  else if (ignoreInput !== '') throw new Error(`trivyignore file ${ignorePath} does not exist`);
+
+  const reportFile = resolvePath(io.input('report-file') || 'trivy-report.json');
+  const given = io.input('report');
+  let toolVersion = PINNED_TRIVY_VERSION;
+  let title: string;
+  if (given !== '') {
+    writeFileSync(reportFile, readFileSync(resolvePath(given)));
+    title = given;
+  } else {
+    const scanType = parseScanType(io.input('scan-type'));
+    const target = io.input('target');
+    if (target === '') throw new Error('input "target" is required (an image reference, or a directory for scan-type fs)');
+    title = `${scanType} ${target}`;
+    const env = { ...process.env, ...io.env };
+    const trivy = findTrivy(io.input('trivy-path'), env['PATH']);
+    const exec = (args: string[]) => execCommand(trivy, args, { env });
+
+    const versionOut = await exec(['--version']);
+    const found = parseTrivyVersion(versionOut.stdout);
+    const wanted = io.input('trivy-version') || PINNED_TRIVY_VERSION;
+    if (found === undefined) throw new Error(`cannot read the version of ${trivy}: ${versionOut.stdout.trim()}`);
+    if (wanted !== 'any' && found !== wanted) throw new Error(`${trivy} is trivy ${found}; this step is pinned to ${wanted}`);
+    toolVersion = found;
+
+    const scanners = parseScanners(io.input('scanners'), scanType);
+    const cacheDir = io.input('cache-dir') || undefined;
+    const dbRepository = io.input('db-repository') || undefined;
+    let skipDbUpdate = boolInput('skip-db-update', io.input('skip-db-update'), false);
+    let usedRepository = dbRepository;
+    if (scanners.includes('vuln') && !skipDbUpdate) {
+      const got = await downloadDbWithRetry(
+        exec,
+        { scanType, ...(cacheDir ? { cacheDir } : {}), ...(dbRepository ? { dbRepository } : {}) },
+        {
+          attempts: intInput('db-retries', io.input('db-retries'), 3),
+          baseDelayMs: deps.retryBaseMs ?? 10_000,
+          sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+          log: (m) => io.warning(m),
+          ...(io.input('db-mirror') ? { mirror: io.input('db-mirror') } : {}),
+        },
+      );
+      usedRepository = got.repository;
+      skipDbUpdate = true;
+    }
+    const args = scanArgs({
+      scanType,
+      target,
+      scanners,
+      output: reportFile,
+      skipDbUpdate,
+      ...(cacheDir ? { cacheDir } : {}),
+      ...(usedRepository ? { dbRepository: usedRepository } : {}),
+    });
+    io.info(`trivy ${args.join(' ')}`);
+    const scan = await exec(args);
+    if (scan.code !== 0) throw new Error(`trivy exited with ${scan.code}: ${scan.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+
+  const report = parseReport(readFileSync(reportFile, 'utf8'), reportFile);
+  const result = evaluate(findingsOf(report), gate);
+  const sarifFile = resolvePath(io.input('sarif-file') || 'trivy-results.sarif');
+  const location = io.input('sarif-location');
+  const sarif = toSarif(result.gating, { toolVersion, unknownAs: gate.unknownAs, ...(location ? { location } : {}) });
+  writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
+
+  io.output('failed', String(result.failed));
+  io.output('gating', String(result.gating.length));
+  io.output('total', String(result.findings.length));
+  io.output('counts', JSON.stringify(result.counts));
+  io.output('report-file', reportFile);
+  io.output('sarif-file', sarifFile);
+  scanSummary(title, result, gate).write(io.env);
+  if (result.unknownBelowThreshold > 0) {
+    io.warning(`${result.unknownBelowThreshold} finding(s) of UNKNOWN severity do not gate (unknown-severity: ${gate.unknownAs})`);
+  }
+  const message = `${result.gating.length} finding(s) at or above ${gate.threshold}: ${result.gating
+    .slice(0, 5)
+    .map((f) => `${f.id} (${f.severity})`)
+    .join(', ')}${result.gating.length > 5 ? ', …' : ''}`;
+  if (result.failed) {
+    if (boolInput('fail', io.input('fail'), true)) throw new Error(message);
+    io.warning(message);
+  } else {
+    io.info(`trivy gate passed: ${result.findings.length} finding(s), none at or above ${gate.threshold}`);
+  }
+}
+
