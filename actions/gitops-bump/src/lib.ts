@@ -1,0 +1,5 @@
+export * from './yaml-edit.js';
+export * from './versions.js';
+export * from './gitops.js';
+export * from './plan.js';
+export * from './provenance.js';

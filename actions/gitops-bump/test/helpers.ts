@@ -1,0 +1,72 @@
+// Shared by the API tests: a GitHub-shaped server holding a fresh copy of the GitOps template
+// (deploy/gitops) as craftista/craftista-gitops, the action run through recordingIO, and real kustomize.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { recordingIO, type RecordingIO } from '@craftista/actions-shared';
+import { GitHubServer } from '@craftista/github-server';
+
+export const exec = promisify(execFile);
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const TEMPLATE = join(ROOT, 'deploy', 'gitops');
+export const CONFIG = join(ROOT, 'craftista.services.yaml');
+export const GITOPS = 'craftista/craftista-gitops';
+export const TOKENS = {
+  'app-token': { login: 'craftista-bot', permission: 'write' as const },
+  'read-token': { login: 'reader', permission: 'read' as const },
+  'workflow-token': { login: 'github-actions', permission: 'write' as const },
+};
+export const FAST = { writeIntervalMs: 0, retryAfterBaseValue: 50 };
+
+export async function startServer(prefix: '' | '/api/v3' = ''): Promise<GitHubServer> {
+  const server = await GitHubServer.start({ prefix, tokens: TOKENS });
+  await server.createRepo(GITOPS, TEMPLATE);
+  return server;
+}
+
+export function actionEnv(server: GitHubServer, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GITHUB_SERVER_URL: server.serverUrl,
+    GITHUB_API_URL: server.apiUrl,
+    GITHUB_GRAPHQL_URL: server.graphqlUrl,
+    GITHUB_REPOSITORY: 'craftista/craftista',
+    GITHUB_SHA: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432',
+    GITHUB_RUN_ID: '4242',
+    ...extra,
+  };
+}
+
+export function io(server: GitHubServer, inputs: Record<string, string>, env: Record<string, string> = {}): RecordingIO {
+  return recordingIO({ config: CONFIG, token: 'app-token', 'workflow-token': 'workflow-token', ...inputs }, actionEnv(server, env));
+}
+
+export function git(server: GitHubServer, args: string[]): Promise<string> {
+  return server.repo(GITOPS).git.git(args);
+}
+
+export function kustomizeBinary(): string {
+  const dir = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
+  const pinned = join(dir, 'kustomize-v5.7.1', 'kustomize');
+  if (existsSync(pinned)) return pinned;
+  for (const p of (process.env['PATH'] ?? '').split(':')) if (p && existsSync(join(p, 'kustomize'))) return join(p, 'kustomize');
+  throw new Error(`kustomize v5.7.1 not found at ${pinned} or on PATH: run scripts/install-tools.sh`);
+}
+
+/** Render an overlay of a branch of the GitOps repository with the real kustomize. */
+export async function renderOverlay(server: GitHubServer, branch: string, overlay: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'render-'));
+  try {
+    const repo = server.repo(GITOPS).git.dir;
+    await exec('sh', ['-c', `git -C "${repo}" archive "${branch}" | tar -x -C "${dir}"`]);
+    const { stdout } = await exec(kustomizeBinary(), ['build', join(dir, overlay)], { maxBuffer: 32 * 1024 * 1024 });
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const digestOf = (n: number) => `sha256:${n.toString(16).padStart(2, '0').repeat(32)}`;
