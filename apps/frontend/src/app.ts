@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SystemInfo } from '@craftista/service-kit';
+import ejs from 'ejs';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Backends } from './backends.js';
+import type { FrontendConfig } from './config.js';
+import { bindRequestContext, createMetrics, observe, type Metrics } from './observability.js';
+import { apiRoutes } from './routes/api.js';
+import { healthRoutes } from './routes/health.js';
+import { pageRoutes } from './routes/page.js';
+import { streamRoutes, type StreamRegistry } from './routes/stream.js';
+import { Identity, RateLimiter, type ClientIdentity } from './security.js';
+import type { VoteStream } from './vote-stream.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The same from src/ (tsx) and dist/ (node): views and public sit beside them. */
+export const viewsDir = path.resolve(here, '../views');
+export const publicDir = path.resolve(here, '../public');
+
+export interface AppDeps {
+  config: Pick<FrontendConfig, 'APP_VERSION' | 'VOTE_RATE_LIMIT' | 'VOTE_RATE_WINDOW_MS' | 'TRUST_PROXY'>;
+  backends: Backends;
+  voteStream: VoteStream;
+  logger: Logger;
+  /** Signs the client cookie and CSRF tokens. */
+  secret: string;
+  systemInfo: SystemInfo;
+  metrics?: Metrics;
+  now?: () => Date;
+}
+
+export interface FrontendApp extends Express {
+  /** For graceful shutdown: /readyz answers 503 and event streams are ended. */
+  drain(): void;
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    identity: ClientIdentity;
+  }
+}
+
+/** Pages that may hand a new browser its client-id cookie. */
+const ISSUES_COOKIE = /^\/(fragments\/.*)?$/;
+
+export function buildApp(deps: AppDeps): FrontendApp {
+  const app = express() as FrontendApp;
+  const metrics = deps.metrics ?? createMetrics();
+  const identity = new Identity(deps.secret);
+  const limiter = new RateLimiter(deps.config.VOTE_RATE_LIMIT, deps.config.VOTE_RATE_WINDOW_MS);
+  const lifecycle = { draining: false };
+  const streams: StreamRegistry = new Set();
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', parseTrustProxy(deps.config.TRUST_PROXY));
+  app.set('views', viewsDir);
+  app.engine('ejs', ejs.renderFile);
+  app.set('view engine', 'ejs');
+  app.set('view cache', true);
+  app.set('query parser', 'simple');
+
+  app.use(observe(deps.logger, metrics));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+        },
+      },
+    }),
+  );
+
+  // Images, CSS and the page script: at / and at /static (backends' image_url values use /static/...).
+  const assets = express.static(publicDir, {
+    maxAge: '1h',
+    index: false,
+    setHeaders: (res) => {
+      (res as express.Response).locals.asset = true;
+    },
+  });
+  app.use(assets);
+  app.use('/static', assets);
+
+  app.use(healthRoutes({ metrics, lifecycle }));
+  app.use(express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 }));
+  app.use((req, res, next) => {
+    res.locals.identity = identity.resolve(req, res, {
+      issue: req.method === 'GET' && ISSUES_COOKIE.test(req.path),
+    });
+    next();
+  });
+  app.use(bindRequestContext((_req, res) => ({ 'x-craftista-client': res.locals.identity.header })));
+
+  const shared = { backends: deps.backends, identity, limiter, logger: deps.logger };
+  app.use(streamRoutes({ ...shared, voteStream: deps.voteStream, streams }));
+  app.use(apiRoutes(shared));
+  app.use(
+    pageRoutes({
+      ...shared,
+      version: deps.config.APP_VERSION,
+      systemInfo: deps.systemInfo,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('ERROR 404 - Not Found on This Server');
+  });
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, req, res, _next) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) deps.logger.error({ err: error, reqId: req.id }, 'unhandled error');
+    if (res.headersSent) return res.end();
+    res.status(status).json(
+      status === 500
+        ? { error: 'internal', message: 'Something went wrong on our side.' }
+        : { error: error.type ?? 'bad_request', message: 'The request could not be read.' },
+    );
+  };
+  app.use(onError);
+
+  app.drain = () => {
+    lifecycle.draining = true;
+    for (const end of streams) end();
+  };
+  return app;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

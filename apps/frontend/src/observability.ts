@@ -1,0 +1,103 @@
+// What the service kit gives Fastify apps, for Express: request ids, W3C trace context continued and
+// forwarded (through @craftista/http-client's request context), one JSON log line per request, and
+// Prometheus metrics by route.
+import { randomUUID } from 'node:crypto';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { requestContext } from '@craftista/http-client';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const QUIET = new Set(['/livez', '/readyz', '/metrics']);
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status_code'>;
+  duration: Histogram<'method' | 'route' | 'status_code'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: 'frontend' });
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['method', 'route', 'status_code'] as const;
+  return {
+    registry,
+    requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames, registers: [registry] }),
+    duration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+  }
+  interface Locals {
+    /** Set by the static handler so asset requests share one metrics label. */
+    asset?: boolean;
+  }
+}
+
+/** The matched route for labels: unmatched paths share one label so scanners cannot add series. */
+function routeLabel(req: Request, res: Response): string {
+  if (res.locals.asset) return 'static';
+  const path: unknown = req.route?.path;
+  return typeof path === 'string' ? req.baseUrl + path : 'unmatched';
+}
+
+/** First middleware: request id, server span, metrics and the log line when the response is done. */
+export function observe(logger: Logger, metrics: Metrics): RequestHandler {
+  const tracer = trace.getTracer('craftista');
+  return (req, res, next) => {
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', req.id);
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer.startSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER }, parent);
+    const active = trace.setSpan(parent, span);
+    res.locals.otelContext = active;
+    res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const route = routeLabel(req, res);
+      const labels = { method: req.method, route, status_code: String(res.statusCode) };
+      metrics.requests.inc(labels);
+      metrics.duration.observe(labels, seconds);
+      span.updateName(`${req.method} ${route}`);
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      if (QUIET.has(req.path) || (route === 'static' && res.statusCode < 400)) return;
+      logger.info(
+        {
+          reqId: req.id,
+          trace_id: span.spanContext().traceId,
+          method: req.method,
+          url: req.originalUrl,
+          statusCode: res.statusCode,
+          ms: Math.round(seconds * 1000),
+        },
+        'request completed',
+      );
+    });
+    context.with(active, next);
+  };
+}
+
+/**
+ * Binds the trace context and the request context (request id, client identity) for everything the
+ * handler calls next. Mounted after body parsing: stream events lose the async context.
+ */
+export function bindRequestContext(headers: (req: Request, res: Response) => Record<string, string>): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const active = (res.locals.otelContext as ReturnType<typeof context.active> | undefined) ?? context.active();
+    context.with(active, () => requestContext.run({ requestId: req.id, headers: headers(req, res) }, next));
+  };
+}

@@ -1,0 +1,154 @@
+// The page: GET / renders everything server-side from parallel backend reads; GET /fragments/products
+// serves more cards for infinite scroll; POST /origamis/:id/vote is the form vote (no JavaScript needed).
+import type { Product } from '@craftista/contracts';
+import type { SystemInfo } from '@craftista/service-kit';
+import { Router } from 'express';
+import type { VoteCounts } from '../backends.js';
+import { sameOrigin } from '../security.js';
+import { overLimit, tooManyVotes, type RouteDeps } from './shared.js';
+
+export const PAGE_SIZE = 6;
+const MAX_SHOWN = 240;
+
+export interface PageDeps extends RouteDeps {
+  version: string;
+  systemInfo: SystemInfo;
+  now: () => Date;
+}
+
+interface Card {
+  id: string;
+  name: string;
+  image_url: string;
+  description: string;
+  short: string;
+  /** null while the voting service is unavailable. */
+  votes: number | null;
+}
+
+const VOTE_ERRORS: Record<string, string> = {
+  expired: 'Your page had expired, so the vote was not counted. Please vote again.',
+  not_found: 'That origami is no longer in the showcase.',
+  unavailable: 'Vote did not get registered. Try again later.',
+};
+
+function shorten(text: string): string {
+  const chars = Array.from(text);
+  return chars.length > 100 ? `${chars.slice(0, 100).join('')}...` : text;
+}
+
+function cards(products: Product[], votes: VoteCounts | null): Card[] {
+  return products.map((p) => ({
+    id: p.id,
+    name: p.name,
+    image_url: p.image_url,
+    description: p.description,
+    short: shorten(p.description),
+    votes: votes ? (votes.get(p.id) ?? 0) : null,
+  }));
+}
+
+function count(value: unknown, fallback: number, max: number): number {
+  const n = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : fallback;
+  return Math.min(n, max);
+}
+
+export function pageRoutes(deps: PageDeps): Router {
+  const { backends } = deps;
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const voted = typeof req.query.voted === 'string' ? req.query.voted : undefined;
+    const [products, votes, daily, recommendation] = await Promise.all([
+      backends.products(),
+      backends.votes({ fresh: voted !== undefined }),
+      backends.dailyOrigami(),
+      backends.recommendationStatus(),
+    ]);
+    const shown = Math.max(PAGE_SIZE, count(req.query.show, PAGE_SIZE, MAX_SHOWN));
+    const all = products.ok ? products.value : [];
+    const votingUp = votes.ok;
+
+    let notice: { kind: 'success' | 'error'; text: string } | undefined;
+    if (voted !== undefined) {
+      const name = all.find((p) => p.id === voted)?.name ?? 'this origami';
+      notice = { kind: 'success', text: `Thank you! Your vote for ${name} was recorded.` };
+    } else if (typeof req.query.vote_error === 'string') {
+      notice = { kind: 'error', text: VOTE_ERRORS[req.query.vote_error] ?? VOTE_ERRORS.unavailable! };
+    }
+
+    res.set('cache-control', 'no-store');
+    res.render('index', {
+      version: deps.version,
+      systemInfo: deps.systemInfo,
+      year: deps.now().getFullYear(),
+      daily: daily.ok ? daily.value : null,
+      catalogueUp: products.ok,
+      cards: cards(all.slice(0, shown), votes.ok ? votes.value : null),
+      nextOffset: all.length > shown ? shown : null,
+      nextId: all[shown]?.id,
+      votingUp,
+      csrfToken: res.locals.identity.csrfToken,
+      notice,
+      statuses: [
+        { name: 'Catalogue', id: 'catalogue', up: products.ok },
+        { name: 'Recommendation', id: 'recommendation', up: recommendation.ok },
+        { name: 'Voting', id: 'voting', up: votingUp },
+      ],
+    });
+  });
+
+  router.get('/fragments/products', async (req, res) => {
+    const offset = count(req.query.offset, 0, 10_000);
+    const limit = Math.max(1, count(req.query.limit, PAGE_SIZE, 48));
+    const [products, votes] = await Promise.all([backends.products(), backends.votes()]);
+    if (!products.ok) {
+      res.status(503).json({ error: 'catalogue_unavailable', message: 'The catalogue is not available.' });
+      return;
+    }
+    const slice = products.value.slice(offset, offset + limit);
+    const next = offset + limit < products.value.length ? offset + limit : null;
+    res.set('cache-control', 'no-store');
+    if (next !== null) res.set('x-next-offset', String(next));
+    res.render('partials/cards', {
+      cards: cards(slice, votes.ok ? votes.value : null),
+      votingUp: votes.ok,
+      csrfToken: res.locals.identity.csrfToken,
+    });
+  });
+
+  router.post('/origamis/:origamiId/vote', async (req, res) => {
+    const id = req.params.origamiId;
+    const json = req.accepts(['html', 'json']) === 'json';
+    const back = (query: string) => res.redirect(303, `/?${query}#origami-${encodeURIComponent(id)}`);
+    const body = req.body as Record<string, unknown> | undefined;
+    if (!sameOrigin(req) || !deps.identity.checkCsrf(res.locals.identity, body?._csrf)) {
+      if (json) res.status(403).json({ error: 'csrf_failed', message: VOTE_ERRORS.expired });
+      else back('vote_error=expired');
+      return;
+    }
+    const limited = overLimit(deps, res, (seconds) => {
+      if (json) res.json(tooManyVotes(seconds));
+      else res.type('html').render('too-many', { seconds });
+    });
+    if (limited) return;
+    const outcome = await backends.vote(id);
+    if (outcome.kind === 'recorded') {
+      if (json) res.json({ id: outcome.id, votes: outcome.votes });
+      else back(`voted=${encodeURIComponent(outcome.id)}`);
+      return;
+    }
+    if (outcome.kind === 'rate_limited') {
+      res.status(429).set('retry-after', String(outcome.retryAfterSec));
+      if (json) res.json(tooManyVotes(outcome.retryAfterSec));
+      else res.type('html').render('too-many', { seconds: outcome.retryAfterSec });
+      return;
+    }
+    const reason = outcome.kind === 'not_found' ? 'not_found' : 'unavailable';
+    if (outcome.kind === 'unavailable') deps.logger.warn({ reqId: req.id, error: outcome.error }, 'vote failed');
+    if (json) res.status(reason === 'not_found' ? 404 : 503).json({ error: reason, message: VOTE_ERRORS[reason] });
+    else back(`vote_error=${reason}`);
+  });
+
+  return router;
+}
