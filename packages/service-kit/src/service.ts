@@ -10,7 +10,8 @@ import {
   trace,
   type Span,
 } from '@opentelemetry/api';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { requestContext } from '@craftista/http-client';
 import { registerErrorHandling } from './errors.js';
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   /** Largest accepted request body in bytes; default 100 KiB. */
   bodyLimit?: number;
   otlpEndpoint?: string;
+  /** Where JSON log lines go; default stdout. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {
@@ -52,24 +55,30 @@ const QUIET_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
  */
 export async function createService(options: ServiceOptions): Promise<FastifyInstance> {
   const tracer = await initTracing(options.name, options.otlpEndpoint);
-  const logger: FastifyServerOptions['logger'] =
-    options.logger === false
-      ? false
-      : {
-          level: options.logLevel ?? 'info',
-          base: { service: options.name, version: options.version },
-          redact: ['req.headers.authorization', 'req.headers.cookie'],
-        };
+  const logger: FastifyBaseLogger = pino(
+    {
+      level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
+      base: { service: options.name, version: options.version },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // The trace id is read from the active span only when a line is actually written.
+      mixin: (fields: object) => {
+        const span = 'trace_id' in fields ? undefined : trace.getActiveSpan();
+        return span ? { trace_id: span.spanContext().traceId } : {};
+      },
+    },
+    options.logDestination ?? pino.destination({ sync: false }),
+  );
 
   const app = Fastify({
-    logger,
+    loggerInstance: logger,
     bodyLimit: options.bodyLimit ?? 100 * 1024,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: true,
+    // One line per request is written in onResponse below, with the fields we want.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Removing unknown properties silently would store half of what a client meant: refuse instead.
     ajv: {
@@ -89,8 +98,6 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
       parent,
     );
     request.span = span;
-    const traceId = span.spanContext().traceId;
-    request.log = request.log.child({ trace_id: traceId });
     reply.header('x-request-id', request.id);
     context.with(trace.setSpan(parent, span), () => requestContext.run({ requestId: request.id }, done));
   });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { startRedis, startService, type ServerHandle } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,37 @@ describe('service kit', () => {
     const res = await app.inject('/openapi.json');
     expect(res.json()).toMatchObject({ openapi: '3.0.3', info: { title: 'tiny', version: '9.9.9' } });
     expect(Object.keys(res.json().paths)).toContain('/echo');
+  });
+});
+
+describe('logs', () => {
+  it('writes one JSON line per request with the request id and trace id, and the trace id on errors too', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(
+          ...chunk
+            .toString()
+            .trim()
+            .split('\n')
+            .map((l: string) => JSON.parse(l)),
+        );
+        callback();
+      },
+    });
+    const logged = await buildTinyService({ logger: true, logDestination: destination });
+    const traceId = '0123456789abcdef0123456789abcdef';
+    await logged.inject({
+      url: '/boom',
+      headers: { 'x-request-id': 'log-me', traceparent: `00-${traceId}-0123456789abcdef-01` },
+    });
+    await logged.inject('/livez');
+    await logged.close();
+    const forRequest = lines.filter((l) => l.reqId === 'log-me');
+    expect(forRequest.map((l) => l.msg)).toEqual(['unhandled error', 'request completed']);
+    for (const line of forRequest) expect(line).toMatchObject({ trace_id: traceId, service: 'tiny' });
+    expect(forRequest[1]).toMatchObject({ statusCode: 500, method: 'GET', url: '/boom' });
+    expect(lines.some((l) => l.url === '/livez')).toBe(false);
   });
 });
 
