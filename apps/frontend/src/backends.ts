@@ -130,8 +130,10 @@ export class Backends {
   async vote(id: string): Promise<VoteOutcome> {
     if (!OrigamiId.safeParse(id).success) return { kind: 'not_found' };
     try {
+      // No body, and no Content-Type announcing one (Fastify answers 415 to a typed empty body).
       const res = await this.voting.post(`/api/origamis/${encodeURIComponent(id)}/vote`, undefined, {
         signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { 'content-type': false },
       });
       const origami = VotingOrigami.parse(res.data);
       this.applyVote({ id: origami.id, votes: origami.votes });
