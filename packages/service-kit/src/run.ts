@@ -16,22 +16,31 @@ export async function runService(
   { port, host = '0.0.0.0', shutdownTimeoutMs = 10_000 }: RunOptions,
 ): Promise<void> {
   let closing = false;
+  // Logs are written asynchronously: flush them before the process goes away.
+  const exit = (code: number) => {
+    const logger = app.log as { flush?: (cb: () => void) => void };
+    if (logger.flush) logger.flush(() => process.exit(code));
+    else process.exit(code);
+  };
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
     setTimeout(() => {
       app.log.error(`shutdown took longer than ${shutdownTimeoutMs} ms; exiting`);
-      process.exit(1);
+      exit(1);
     }, shutdownTimeoutMs).unref();
     // Keep-alive connections that finish their last request while we drain would otherwise hold
     // the server open until their idle timeout: close each as soon as it goes idle.
     setInterval(() => app.server.closeIdleConnections(), 100).unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        app.log.info('stopped');
+        exit(0);
+      },
       (error: unknown) => {
         app.log.error({ err: error }, 'error while shutting down');
-        process.exit(1);
+        exit(1);
       },
     );
   };

@@ -184,5 +184,6 @@ describe('graceful shutdown', () => {
     await stopped;
     expect(service.exitCode()).toBe(0);
     expect(service.output()).toContain('shutting down');
+    expect(service.output()).toContain('"msg":"stopped"');
   }, 90_000); // starting a TypeScript process is slow on a busy 2-core machine
 });
