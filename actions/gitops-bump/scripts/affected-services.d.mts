@@ -1,0 +1,1 @@
+export function affectedServices(configText: string, turboJson: string, changedFiles: string): string[];
