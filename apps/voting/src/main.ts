@@ -4,7 +4,7 @@ import { runService } from '@craftista/service-kit';
 import { createPostgresPool } from '@craftista/stores';
 import { buildApp } from './app.js';
 import { VotingEnv } from './config.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import type { EmbeddedPostgres } from './embedded.js';
 
 const config = loadConfig(VotingEnv, 'voting');
 
@@ -13,6 +13,8 @@ if (!config.DATABASE_URL) {
   process.stderr.write(
     'voting: DATABASE_URL is not set: using embedded PGlite in memory (votes are lost on exit); set DATABASE_URL=postgres://... for PostgreSQL\n',
   );
+  // Loaded only when needed: PGlite's WebAssembly build costs memory a PostgreSQL deployment should not pay.
+  const { startEmbeddedPostgres } = await import('./embedded.js');
   embedded = await startEmbeddedPostgres(4);
 }
 const url = config.DATABASE_URL ?? embedded!.url;

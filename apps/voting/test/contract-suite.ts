@@ -1,6 +1,6 @@
 // The behaviour every backend must show, run on real PostgreSQL and on embedded PGlite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, harness, ledger, storedVotes, type Harness } from './support.js';
+import { ADMIN_TOKEN, harness, ledger, openStream, storedVotes, type Harness } from './support.js';
 
 export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
   let h: Harness;
@@ -176,6 +176,20 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect((await post({ id: "o'; drop table origami;--", name: 'x' }, ADMIN_TOKEN)).statusCode).toBe(400);
       expect((await h.app.inject('/api/origamis/owl')).statusCode).toBe(404);
       expect((await vote('swan', 'swan-fan')).json()).toEqual({ id: 'swan', name: 'Origami Swan', votes: 1 });
+    });
+
+    it('streams each committed count change as a Server-Sent Event', async () => {
+      const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      const stream = await openStream(`${address}/api/origamis/stream`);
+      try {
+        expect(stream.status).toBe(200);
+        expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+        await expect.poll(() => stream.text()).toContain(': connected');
+        const voted = (await vote('2', 'stream-fan')).json() as { votes: number };
+        await expect.poll(() => stream.events(), { timeout: 5000 }).toContainEqual({ id: '2', votes: voted.votes });
+      } finally {
+        stream.close();
+      }
     });
 
     it('describes its API in /openapi.json and reports health and metrics', async () => {
