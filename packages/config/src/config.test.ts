@@ -34,3 +34,20 @@ describe('parseConfig', () => {
     expect(message).toContain('CATALOGUE_URL: expected an http(s) URL');
   });
 });
+
+describe('loadConfig', () => {
+  it('exits 1 with one message naming every bad variable', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `import { loadConfig, baseEnv, z } from ${JSON.stringify(new URL('./index.ts', import.meta.url).pathname)};
+      loadConfig(z.object({ ...baseEnv(5000), DATABASE_URL: z.url() }), 'voting');
+      console.log('not reached');`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, PORT: '99999' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).not.toContain('not reached');
+    expect(result.stderr).toContain('voting: invalid configuration (2 problems)');
+    expect(result.stderr).toMatch(/- PORT: .*\n\s+- DATABASE_URL: /);
+  });
+});
