@@ -79,7 +79,10 @@ export async function buildApp(deps: CatalogueDeps): Promise<FastifyInstance> {
       { href: '/openapi.json', label: 'OpenAPI description' },
     ],
     version: config.APP_VERSION,
-    logo: { file: fileURLToPath(new URL('../static/images/logo.jpg', import.meta.url)), url: '/static/images/logo.jpg' },
+    logo: {
+      file: fileURLToPath(new URL('../static/images/logo.jpg', import.meta.url)),
+      url: '/static/images/logo.jpg',
+    },
   });
   await app.register(productRoutes, { repository, cache, adminToken: config.CATALOGUE_ADMIN_TOKEN });
   docsRoute(app);

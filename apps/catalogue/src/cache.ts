@@ -14,8 +14,7 @@ export interface Snapshot {
   loadedAt: number;
 }
 
-export const etagOf = (body: string): string =>
-  `"${createHash('sha1').update(body).digest('base64url')}"`;
+export const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
 const cached = (value: unknown): Cached => {
   const body = JSON.stringify(value);

@@ -90,6 +90,8 @@ describe.each([
     const logo = await app.inject('/static/images/logo.jpg');
     expect(logo.statusCode).toBe(200);
     expect(logo.headers['content-type']).toBe('image/jpeg');
-    expect(logo.rawPayload.equals(readFileSync(new URL('../static/images/logo.jpg', import.meta.url)))).toBe(true);
+    expect(logo.rawPayload.equals(readFileSync(new URL('../static/images/logo.jpg', import.meta.url)))).toBe(
+      true,
+    );
   });
 });

@@ -7,7 +7,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** The app on the embedded store (no URL) or on MongoDB at `mongodbUrl`, built as main.ts builds it. */
 export async function catalogueApp(
   mongodbUrl?: string,
-  overrides: Partial<CatalogueDeps> & { config?: Partial<CatalogueDeps['config']> } = {},
+  overrides: Omit<Partial<CatalogueDeps>, 'config'> & { config?: Partial<CatalogueDeps['config']> } = {},
 ): Promise<{ app: FastifyInstance; repository: ProductRepository }> {
   const repository = overrides.repository ?? openRepository(mongodbUrl, 1000);
   const app = await buildApp({

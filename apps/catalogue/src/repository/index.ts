@@ -9,6 +9,9 @@ export { createMemoryRepository, createMongoRepository };
 /** MongoDB when a URL is given (database from its path, else "catalogue"), else the in-memory store. */
 export function openRepository(mongodbUrl: string | undefined, timeoutMs = 1000): ProductRepository {
   if (!mongodbUrl) return createMemoryRepository();
-  const named = mongodbUrl.replace(/\?.*$/, '').replace(/^mongodb(\+srv)?:\/\/[^/]*/, '').replace(/^\//, '');
+  const named = mongodbUrl
+    .replace(/\?.*$/, '')
+    .replace(/^mongodb(\+srv)?:\/\/[^/]*/, '')
+    .replace(/^\//, '');
   return createMongoRepository(createMongoStore(mongodbUrl, { timeoutMs, dbName: named || 'catalogue' }));
 }

@@ -1,7 +1,14 @@
 import type { Product } from '@craftista/contracts';
 import { StoreUnavailableError } from '@craftista/service-kit';
 import type { MongoStore } from '@craftista/stores';
-import { MongoBulkWriteError, MongoError, MongoServerError, type Collection, type Filter } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoError,
+  MongoServerError,
+  MongoTopologyClosedError,
+  type Collection,
+  type Filter,
+} from 'mongodb';
 import {
   DuplicateIdError,
   escapeRegex,
@@ -30,6 +37,22 @@ const SORT = { sortKey: 1, id: 1 } as const;
  */
 export function createMongoRepository(store: MongoStore): ProductRepository {
   const products: Collection<ProductDoc> = store.db.collection<ProductDoc>(COLLECTION);
+  let closed = false;
+  let reconnecting: Promise<unknown> | undefined;
+
+  /**
+   * When the very first connection fails (the service started before MongoDB), driver 6 leaves the client's
+   * topology closed and every later call fails with "Topology is closed" until connect() is called again.
+   */
+  function reopen(): void {
+    if (closed || reconnecting) return;
+    reconnecting = store.client
+      .connect()
+      .catch(() => undefined)
+      .finally(() => {
+        reconnecting = undefined;
+      });
+  }
 
   /** Runs a store call; connection trouble becomes StoreUnavailableError (503), the rest is rethrown. */
   async function guard<T>(operation: () => Promise<T>): Promise<T> {
@@ -38,6 +61,7 @@ export function createMongoRepository(store: MongoStore): ProductRepository {
     } catch (error) {
       if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw error;
       if (error instanceof MongoServerError && !TRANSIENT_CODES.has(Number(error.code))) throw error;
+      if (error instanceof MongoTopologyClosedError) reopen();
       if (error instanceof MongoError) throw new StoreUnavailableError('mongodb', error);
       throw error;
     }
@@ -53,7 +77,8 @@ export function createMongoRepository(store: MongoStore): ProductRepository {
       guard(async () => {
         await products.createIndex({ id: 1 }, { unique: true, name: 'id_unique' });
         await products.createIndex(SORT, { name: 'sort_order' });
-        if ((await products.countDocuments({}, { limit: 1 })) > 0) return { inserted: 0 };
+        if (seed.length === 0 || (await products.countDocuments({}, { limit: 1 })) > 0)
+          return { inserted: 0 };
         try {
           const result = await products.insertMany(seed.map(toDoc), { ordered: false });
           return { inserted: result.insertedCount };
@@ -101,15 +126,17 @@ export function createMongoRepository(store: MongoStore): ProductRepository {
       }),
     patch: (id, fields) =>
       guard(async () => {
-        const updated = await products.findOneAndUpdate(
-          { id },
-          { $set: fields },
-          { projection: PROJECTION, returnDocument: 'after' },
-        );
-        return (updated as Product | null) ?? undefined;
+        // findAndModify with a projection is not available on FerretDB: update, then read back.
+        const result = await products.updateOne({ id }, { $set: fields });
+        if (result.matchedCount === 0) return undefined;
+        return (await products.findOne<Product>({ id }, { projection: PROJECTION })) ?? undefined;
       }),
     delete: (id) => guard(async () => (await products.deleteOne({ id })).deletedCount === 1),
     ping: () => guard(() => store.ping()),
-    close: () => store.close(),
+    close: async () => {
+      closed = true;
+      await reconnecting;
+      await store.close();
+    },
   };
 }

@@ -10,12 +10,20 @@ interface Operation {
 export function docsRoute(app: FastifyInstance): void {
   let html: string | undefined;
   app.get('/docs', { schema: { hide: true } }, async (_request, reply) => {
-    html ??= render(app.swagger() as { info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> });
+    html ??= render(
+      app.swagger() as {
+        info: { title: string; version: string };
+        paths: Record<string, Record<string, Operation>>;
+      },
+    );
     return reply.type('text/html; charset=utf-8').send(html);
   });
 }
 
-function render(spec: { info: { title: string; version: string }; paths: Record<string, Record<string, Operation>> }): string {
+function render(spec: {
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+}): string {
   const rows = Object.entries(spec.paths)
     .flatMap(([path, ops]) =>
       Object.entries(ops).map(

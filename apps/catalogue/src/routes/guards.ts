@@ -43,6 +43,10 @@ export function unsafeKey(value: unknown, path = ''): string | undefined {
 export const rejectUnsafeKeys: preValidationHookHandler = async (request) => {
   const key = unsafeKey(request.body);
   if (key !== undefined) {
-    throw new HttpError(400, 'unsafe_key', `Field names may not start with "$" or contain ".": ${JSON.stringify(key)}`);
+    throw new HttpError(
+      400,
+      'unsafe_key',
+      `Field names may not start with "$" or contain ".": ${JSON.stringify(key)}`,
+    );
   }
 };

@@ -33,7 +33,12 @@ const idParams = {
 const listQuery = {
   type: 'object',
   properties: {
-    limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: `page size (default ${DEFAULT_LIMIT})` },
+    limit: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_LIMIT,
+      description: `page size (default ${DEFAULT_LIMIT})`,
+    },
     offset: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'items to skip' },
     tag: { ...jsonSchema(Product.shape.tags.unwrap().element), description: 'only products with this tag' },
     q: { type: 'string', minLength: 1, maxLength: 100, description: 'case-insensitive text in the name' },
@@ -82,7 +87,11 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
           'Without parameters: the whole catalogue as an array, as the original served it. With limit, offset, tag or q: ' +
           'one page, with X-Total-Count and Link (first, prev, next, last) headers; the body stays an array.',
         querystring: listQuery,
-        response: { 200: jsonSchema(ProductList), 304: { type: 'null', description: 'not modified' }, ...errors(400, 503) },
+        response: {
+          200: jsonSchema(ProductList),
+          304: { type: 'null', description: 'not modified' },
+          ...errors(400, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -111,7 +120,11 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
       schema: {
         summary: 'One product',
         params: idParams,
-        response: { 200: jsonSchema(Product), 304: { type: 'null', description: 'not modified' }, ...errors(400, 404, 503) },
+        response: {
+          200: jsonSchema(Product),
+          304: { type: 'null', description: 'not modified' },
+          ...errors(400, 404, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -124,7 +137,8 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
   // The kit's OpenAPI document declares no security schemes, so the bearer requirement is stated in words.
   const writeSchema = (extra: { summary: string } & Record<string, unknown>) => ({
     ...extra,
-    description: 'Needs `Authorization: Bearer $CATALOGUE_ADMIN_TOKEN` (401 without it, 403 when writes are disabled).',
+    description:
+      'Needs `Authorization: Bearer $CATALOGUE_ADMIN_TOKEN` (401 without it, 403 when writes are disabled).',
   });
 
   app.post<{ Body: Product }>(
