@@ -26,7 +26,9 @@ export interface AppDeps {
 export const seedFile = new URL('../data/daily-origami.json', import.meta.url);
 
 /** The seed pool (the original's seven daily origami), effective since the first cycle's Monday. */
-export function seedPool(items: PoolItem[] = DailyPool.parse(JSON.parse(readFileSync(seedFile, 'utf8')))): PoolVersion {
+export function seedPool(
+  items: PoolItem[] = DailyPool.parse(JSON.parse(readFileSync(seedFile, 'utf8'))),
+): PoolVersion {
   return { effectiveFrom: SEED_ANCHOR, version: poolVersion(items), items };
 }
 
@@ -65,7 +67,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { picke
       { href: '/api/recommendation-status', label: 'Service Status' },
     ],
     version,
-    logo: { file: fileURLToPath(new URL('../static/images/logo.png', import.meta.url)), url: '/static/images/logo.png' },
+    logo: {
+      file: fileURLToPath(new URL('../static/images/logo.png', import.meta.url)),
+      url: '/static/images/logo.png',
+    },
   });
   registerOrigamiRoutes(app, picker, store);
   registerPoolRoutes(app, picker, deps.adminToken);

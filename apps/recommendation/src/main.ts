@@ -18,5 +18,7 @@ const app = await buildApp({
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 if (!config.REDIS_URL)
-  app.log.warn('embedded mode: daily picks are kept in this process only; set REDIS_URL to share them between replicas');
+  app.log.warn(
+    'embedded mode: daily picks are kept in this process only; set REDIS_URL to share them between replicas',
+  );
 await runService(app, { port: config.PORT, host: config.HOST });

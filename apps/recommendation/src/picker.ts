@@ -20,6 +20,8 @@ interface Today {
   startMs: number;
   endMs: number;
   pick: Pick;
+  /** `pick` serialised once, so the hot path sends a ready string. */
+  json: string;
   /** Set when computed without the store: ask again after this instant or when the store is back. */
   provisionalUntil?: number;
 }
@@ -63,21 +65,41 @@ export class Picker {
 
   /** The pick of today; once known for the day, no store round trip. */
   async pickToday(): Promise<Pick> {
+    return (await this.todayEntry()).pick;
+  }
+
+  /** Today's pick as JSON text (the hot path: no store round trip and no serialisation once known). */
+  async pickTodayJson(): Promise<string> {
+    return (await this.todayEntry()).json;
+  }
+
+  private todayEntry(): Today | Promise<Today> {
     const now = this.clock.now();
     const t = this.today;
-    if (t && now >= t.startMs && now < t.endMs && (t.provisionalUntil === undefined || now < t.provisionalUntil))
-      return t.pick;
-    this.inFlight ??= this.resolveToday(now).finally(() => (this.inFlight = undefined));
-    return (await this.inFlight).pick;
+    if (
+      t &&
+      now >= t.startMs &&
+      now < t.endMs &&
+      (t.provisionalUntil === undefined || now < t.provisionalUntil)
+    )
+      return t;
+    return (this.inFlight ??= this.resolveToday(now).finally(() => (this.inFlight = undefined)));
   }
 
   /** The pick of `value` (YYYY-MM-DD): past days as they were, today as today; future days refused. */
   async pickOn(value: string): Promise<Pick> {
     const date = parseDate(value);
-    if (!date) throw new DatePickError('invalid_date', `"${value}" is not a calendar date written YYYY-MM-DD (from 1970)`);
+    if (!date)
+      throw new DatePickError(
+        'invalid_date',
+        `"${value}" is not a calendar date written YYYY-MM-DD (from 1970)`,
+      );
     const today = this.todayDate();
     if (date > today)
-      throw new DatePickError('date_in_future', `${date} is in the future; the latest pick is today's, ${today}`);
+      throw new DatePickError(
+        'date_in_future',
+        `${date} is in the future; the latest pick is today's, ${today}`,
+      );
     if (date === today) return this.pickToday();
     const cached = this.past.get(date);
     if (cached) return cached;
@@ -133,10 +155,18 @@ export class Picker {
         (await this.store.recorded(date)) ??
         (await this.store.claim((await this.refreshSchedule()).pickFor(date), endMs - now));
       this.lastStoreError = undefined;
-      today = { date, startMs, endMs, pick };
+      today = { date, startMs, endMs, pick, json: JSON.stringify(pick) };
     } catch (error) {
       this.storeFailed(error);
-      today = { date, startMs, endMs, pick: this.schedule.pickFor(date), provisionalUntil: now + PROVISIONAL_MS };
+      const pick = this.schedule.pickFor(date);
+      today = {
+        date,
+        startMs,
+        endMs,
+        pick,
+        json: JSON.stringify(pick),
+        provisionalUntil: now + PROVISIONAL_MS,
+      };
     }
     this.today = today;
     return today;

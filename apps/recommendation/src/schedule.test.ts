@@ -30,7 +30,9 @@ describe('schedule', () => {
   });
 
   it('is a pure function of the date and the pools: two schedules agree', () => {
-    expect(names(new Schedule([seed]), '2025-03-01', 30)).toEqual(names(new Schedule([seed]), '2025-03-01', 30));
+    expect(names(new Schedule([seed]), '2025-03-01', 30)).toEqual(
+      names(new Schedule([seed]), '2025-03-01', 30),
+    );
     expect(new Schedule([seed]).pickFor('2025-03-01')).toMatchObject({ date: '2025-03-01' });
   });
 
@@ -53,8 +55,20 @@ describe('schedule', () => {
   it('handles pools of one and two items', () => {
     const one = [seedItems[0]!];
     const two = seedItems.slice(0, 2);
-    expect(new Set(names(new Schedule([{ effectiveFrom: SEED_ANCHOR, version: poolVersion(one), items: one }]), '2025-01-01', 5)).size).toBe(1);
-    const alt = names(new Schedule([{ effectiveFrom: SEED_ANCHOR, version: poolVersion(two), items: two }]), '2025-01-01', 6);
+    expect(
+      new Set(
+        names(
+          new Schedule([{ effectiveFrom: SEED_ANCHOR, version: poolVersion(one), items: one }]),
+          '2025-01-01',
+          5,
+        ),
+      ).size,
+    ).toBe(1);
+    const alt = names(
+      new Schedule([{ effectiveFrom: SEED_ANCHOR, version: poolVersion(two), items: two }]),
+      '2025-01-01',
+      6,
+    );
     for (let i = 1; i < alt.length; i++) expect(alt[i]).not.toBe(alt[i - 1]);
   });
 });

@@ -9,7 +9,9 @@ import { MemoryPickStore } from '../src/repository/memory-store.js';
 import { ADMIN_TOKEN, app, counting, ManualClock, pickOf, redisStore, today, type App } from './helpers.js';
 
 const seedNames = (
-  JSON.parse(readFileSync(new URL('../data/daily-origami.json', import.meta.url), 'utf8')) as { name: string }[]
+  JSON.parse(readFileSync(new URL('../data/daily-origami.json', import.meta.url), 'utf8')) as {
+    name: string;
+  }[]
 ).map((o) => o.name);
 
 let redisDb: Isolated;
@@ -47,6 +49,8 @@ describe('origami of the day on Redis', () => {
     expect(seedNames).toContain(pick.name);
     expect(pick.image_url).toMatch(/^\/static\/images\/origami\/day[1-7]\.png$/);
     expect(pick.date).toBe('2025-03-12');
+    const res = await a.inject({ url: '/api/origami-of-the-day' });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('gives the same pick all day on two replicas sharing Redis, recorded with SET NX until local midnight', async () => {
@@ -67,7 +71,13 @@ describe('origami of the day on Redis', () => {
   });
 
   it('serves the pick another replica recorded rather than its own computation', async () => {
-    const recorded = { id: 'crane', name: 'Crane', description: 'Recorded by another replica', image_url: '/static/images/origami/crane.png', date: '2025-03-12' };
+    const recorded = {
+      id: 'crane',
+      name: 'Crane',
+      description: 'Recorded by another replica',
+      image_url: '/static/images/origami/crane.png',
+      date: '2025-03-12',
+    };
     await admin.set('recommendation:day:2025-03-12', JSON.stringify(recorded), 'PX', 60_000);
     const b = await replica(ManualClock.at('2025-03-12T10:00:00Z'));
     expect(await today(b)).toEqual(recorded);
@@ -139,7 +149,12 @@ describe('origami of the day on Redis', () => {
       image_url: `/static/images/origami/${name.toLowerCase()}.png`,
     }));
     const put = (body: unknown, token?: string) =>
-      a.inject({ method: 'PUT', url: '/api/daily-pool', payload: body as object, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      a.inject({
+        method: 'PUT',
+        url: '/api/daily-pool',
+        payload: body as object,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
 
     expect((await put(pool)).statusCode).toBe(401);
     expect((await put(pool, 'wrong-token-0123456789')).statusCode).toBe(401);
@@ -174,7 +189,12 @@ describe('origami of the day on Redis', () => {
     const { store } = await redisStore(redisDb.url);
     const a = await app({ store, adminToken: undefined, clock: ManualClock.at('2025-03-12T10:00:00Z') });
     opened.push(a);
-    const res = await a.inject({ method: 'PUT', url: '/api/daily-pool', payload: [], headers: { authorization: 'Bearer x' } });
+    const res = await a.inject({
+      method: 'PUT',
+      url: '/api/daily-pool',
+      payload: [],
+      headers: { authorization: 'Bearer x' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: 'forbidden' });
   });

@@ -40,7 +40,9 @@ it('serves the original landing page without its stray braces, with the logo', a
   const logo = await fetch(`${service.url}/static/images/logo.png`);
   expect(logo.headers.get('content-type')).toBe('image/png');
   expect((await logo.arrayBuffer()).byteLength).toBeGreaterThan(1000);
-  const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as {
+    paths: Record<string, unknown>;
+  };
   expect(Object.keys(openapi.paths)).toEqual(
     expect.arrayContaining(['/api/origami-of-the-day', '/api/recommendation-status', '/api/daily-pool']),
   );

@@ -33,7 +33,10 @@ it('keeps answering the same picks with Redis stopped, reports degraded, and rec
   expect(await status(b)).toMatchObject({ code: 200, body: { status: 'operational' } });
 
   await redis.stop();
-  await until('the clients to notice Redis is gone', async () => (await status(b)).body.status === 'degraded');
+  await until(
+    'the clients to notice Redis is gone',
+    async () => (await status(b)).body.status === 'degraded',
+  );
   const degraded = await status(b);
   expect(degraded.code).toBe(200);
   expect(degraded.body.details).toMatchObject({ store: 'redis', redis: 'unreachable' });

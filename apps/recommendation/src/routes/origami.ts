@@ -17,9 +17,11 @@ export function registerOrigamiRoutes(app: FastifyInstance, picker: Picker, stor
         response: { 200: jsonSchema(OrigamiOfTheDay), 400: jsonSchema(ErrorBody) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { date } = request.query;
-      if (date === undefined) return picker.pickToday();
+      // Already JSON: a string payload is sent as is, skipping the response serialiser.
+      if (date === undefined)
+        return reply.type('application/json; charset=utf-8').send(await picker.pickTodayJson());
       try {
         return await picker.pickOn(date);
       } catch (error) {

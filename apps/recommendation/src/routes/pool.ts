@@ -22,7 +22,11 @@ async function orUnavailable<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerPoolRoutes(app: FastifyInstance, picker: Picker, adminToken: string | undefined): void {
+export function registerPoolRoutes(
+  app: FastifyInstance,
+  picker: Picker,
+  adminToken: string | undefined,
+): void {
   app.get(
     '/api/daily-pool',
     {
@@ -49,7 +53,8 @@ export function registerPoolRoutes(app: FastifyInstance, picker: Picker, adminTo
     {
       onRequest: requireAdmin(adminToken, 'RECOMMENDATION_ADMIN_TOKEN'),
       schema: {
-        summary: 'Replace the pool from tomorrow on (Authorization: Bearer RECOMMENDATION_ADMIN_TOKEN); days already picked never change',
+        summary:
+          'Replace the pool from tomorrow on (Authorization: Bearer RECOMMENDATION_ADMIN_TOKEN); days already picked never change',
         body: jsonSchema(DailyPool, 'input'),
         response: {
           200: jsonSchema(PoolChange),
@@ -61,7 +66,8 @@ export function registerPoolRoutes(app: FastifyInstance, picker: Picker, adminTo
       const seen = new Set<string>();
       for (const item of request.body) {
         const key = item.name.toLowerCase();
-        if (seen.has(key)) throw new HttpError(400, 'duplicate_name', `"${item.name}" appears twice in the pool`);
+        if (seen.has(key))
+          throw new HttpError(400, 'duplicate_name', `"${item.name}" appears twice in the pool`);
         seen.add(key);
       }
       const { pool, changed } = await orUnavailable(() => picker.replacePool(request.body));

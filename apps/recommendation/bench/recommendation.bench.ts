@@ -1,0 +1,35 @@
+// npm run bench -w @craftista/recommendation: GET /api/origami-of-the-day on Redis next to a bare Fastify
+// route, each in its own process, measured in the same run.
+// Targets (issue 5, 2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms, RSS <= 120 MB.
+import { load, printResults, startBareFastify, startRedis, startService } from '@craftista/testkit';
+
+const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
+const redis = await startRedis();
+const bare = await startBareFastify();
+const app = await startService('apps/recommendation/src/main.ts', {
+  env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+});
+try {
+  const warm = await fetch(`${app.url}/api/origami-of-the-day`);
+  if (!warm.ok) throw new Error(`warm-up answered ${warm.status}`);
+  const idle = app.memory();
+  const baseline = await load('bare fastify GET /bare', `${bare.url}/bare`, { durationSec });
+  const livez = await load('kit GET /livez (same process)', `${app.url}/livez`, { durationSec });
+  const today = await load('GET /api/origami-of-the-day', `${app.url}/api/origami-of-the-day`, {
+    durationSec,
+  });
+  printResults('recommendation, Redis-backed (100 connections)', [baseline, livez, today], baseline);
+  const ratio = today.reqPerSec / baseline.reqPerSec;
+  const { rssMiB, peakMiB } = app.memory();
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  console.log(`ratio vs bare = ${ratio.toFixed(2)} (target >= 0.60) ${verdict(ratio >= 0.6)}`);
+  console.log(`p99 = ${today.p99Ms} ms (target <= 20) ${verdict(today.p99Ms <= 20)}`);
+  console.log(
+    `RSS = ${rssMiB} MiB, peak ${peakMiB} MiB (target <= 120) ${verdict(peakMiB <= 120)}; idle before load ${idle.rssMiB} MiB; ` +
+      `bare Fastify (also through tsx) peak ${bare.memory().peakMiB} MiB`,
+  );
+  if (today.errors || today.non2xx) console.log(`errors ${today.errors}, non-2xx ${today.non2xx}: NOT MET`);
+} finally {
+  await Promise.all([bare.stop(), app.stop()]);
+  await redis.dispose();
+}
