@@ -1,7 +1,7 @@
 // The part of the GitHub Actions context that tag computation needs, read from the runner's
 // environment and event payload file (no @actions/github, so tests feed recorded .env + .json pairs).
 import { readFileSync } from 'node:fs';
-import type { Env } from '@craftista/actions-shared';
+import type { Env } from '@craftista/actions-shared/github-urls';
 
 export interface BuildContext {
   eventName: string;

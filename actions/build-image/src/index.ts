@@ -1,4 +1,4 @@
-import { coreIO, runAction } from '@craftista/actions-shared';
+import { coreIO, runAction } from '@craftista/actions-shared/action-io';
 import { run } from './main.js';
 
 await runAction(coreIO(), (io) => run(io));

@@ -2,18 +2,11 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  boolInput,
-  code,
-  commitUrl,
-  execCommand,
-  getService,
-  listInput,
-  loadServicesConfig,
-  repositoryUrl,
-  Summary,
-  type ActionIO,
-} from '@craftista/actions-shared';
+import type { ActionIO } from '@craftista/actions-shared/action-io';
+import { boolInput, execCommand, listInput } from '@craftista/actions-shared/exec';
+import { commitUrl, repositoryUrl } from '@craftista/actions-shared/github-urls';
+import { getService, loadServicesConfig } from '@craftista/actions-shared/services-config';
+import { code, Summary } from '@craftista/actions-shared/summary';
 import { buildxArgs, parseBuildMetadata, parseCache, parseProvenance } from './buildx.js';
 import { contextFromEnv } from './context.js';
 import { computeMeta } from './meta.js';

@@ -10,7 +10,7 @@ const TARGET_MS = 300;
 function firstOutputMs(args, env) {
   return new Promise((done, fail) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
     let t;
     const mark = () => {
       t ??= Number(process.hrtime.bigint() - start) / 1e6;
@@ -27,7 +27,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 9;
-const dirs = argv.filter((a, i) => a !== '--runs' && i !== runsAt + 1);
+const dirs = runsAt >= 0 ? argv.filter((_, i) => i !== runsAt && i !== runsAt + 1) : [...argv];
 if (dirs.length === 0) dirs.push('.');
 
 // A runner-like environment in which the action starts and fails fast on a missing input,

@@ -1,7 +1,10 @@
 // Optionally scans one service, then waits for its analysis and applies the quality gate.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { boolInput, execCommand, getService, listInput, loadServicesConfig, Summary, link, type ActionIO } from '@craftista/actions-shared';
+import type { ActionIO } from '@craftista/actions-shared/action-io';
+import { boolInput, execCommand, listInput } from '@craftista/actions-shared/exec';
+import { getService, loadServicesConfig } from '@craftista/actions-shared/services-config';
+import { link, Summary } from '@craftista/actions-shared/summary';
 import { SonarClient, parseScheme } from './client.js';
 import { decide, describeCondition, parseWarnPolicy, type ProjectStatus } from './gate.js';
 import { waitForTask } from './poll.js';

@@ -1,7 +1,8 @@
 // Runs trivy (or reads a given report), applies the gate, writes SARIF, outputs and the summary.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { boolInput, execCommand, type ActionIO } from '@craftista/actions-shared';
+import type { ActionIO } from '@craftista/actions-shared/action-io';
+import { boolInput, execCommand } from '@craftista/actions-shared/exec';
 import { evaluate, parseSeverity, parseTrivyIgnore, type GateOptions } from './gate.js';
 import { findingsOf, parseReport } from './report.js';
 import { toSarif } from './sarif.js';

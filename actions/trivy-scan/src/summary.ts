@@ -1,5 +1,5 @@
 // The job-summary section of a scan: counts by severity and the top findings with their fixed versions.
-import { Summary, code, type Column } from '@craftista/actions-shared';
+import { Summary, code, type Column } from '@craftista/actions-shared/summary';
 import { effectiveSeverity, rank, type GateOptions, type GateResult } from './gate.js';
 import { SEVERITIES, type Severity } from './report.js';
 

@@ -1,7 +1,7 @@
 // Command lines for the trivy CLI and the retrying vulnerability-DB download.
 import { delimiter, join } from 'node:path';
 import { accessSync, constants } from 'node:fs';
-import type { ExecResult } from '@craftista/actions-shared';
+import type { ExecResult } from '@craftista/actions-shared/exec';
 
 export const PINNED_TRIVY_VERSION = '0.74.0';
 export type ScanType = 'image' | 'fs';
