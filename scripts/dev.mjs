@@ -15,10 +15,14 @@ const ports = {
   recommendation: Number(env.RECOMMENDATION_PORT ?? 8081),
 };
 const colours = { catalogue: 36, voting: 35, recommendation: 33, frontend: 32, stores: 34, dev: 1 };
-const say = (name, line) => process.stdout.write(`\x1b[${colours[name]}m${name.padEnd(14)}\x1b[0m| ${line}\n`);
+const say = (name, line) =>
+  process.stdout.write(`\x1b[${colours[name]}m${name.padEnd(14)}\x1b[0m| ${line}\n`);
 
 function dockerAnswers() {
-  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000, stdio: 'pipe' });
+  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    timeout: 5000,
+    stdio: 'pipe',
+  });
   return result.status === 0;
 }
 
@@ -26,10 +30,20 @@ const mode = env.CRAFTISTA_STORES ?? (dockerAnswers() ? 'compose' : 'embedded');
 const composeArgs = ['compose', '-f', 'docker/compose.yaml', '-f', 'docker/compose.dev.yaml'];
 const storeEnv = {};
 if (mode === 'compose') {
-  say('stores', 'starting MongoDB 7, PostgreSQL 16 and Redis 7 with docker compose and waiting until healthy...');
-  const up = spawnSync('docker', [...composeArgs, 'up', '--detach', '--wait', 'mongodb', 'postgres', 'redis'], { cwd: root, stdio: 'inherit' });
+  say(
+    'stores',
+    'starting MongoDB 7, PostgreSQL 16 and Redis 7 with docker compose and waiting until healthy...',
+  );
+  const up = spawnSync(
+    'docker',
+    [...composeArgs, 'up', '--detach', '--wait', 'mongodb', 'postgres', 'redis'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (up.status !== 0) {
-    say('stores', 'docker compose could not start the stores; run with CRAFTISTA_STORES=embedded to use embedded stores');
+    say(
+      'stores',
+      'docker compose could not start the stores; run with CRAFTISTA_STORES=embedded to use embedded stores',
+    );
     process.exit(1);
   }
   Object.assign(storeEnv, {
@@ -38,7 +52,10 @@ if (mode === 'compose') {
     REDIS_URL: 'redis://127.0.0.1:6379',
   });
 } else if (mode === 'embedded') {
-  say('stores', 'no Docker engine: using embedded stores (in-memory catalogue, PGlite voting, in-process recommendation); data is not kept. For real stores start Docker, or set CRAFTISTA_STORES=compose, or set MONGODB_URL/DATABASE_URL/REDIS_URL.');
+  say(
+    'stores',
+    'no Docker engine: using embedded stores (in-memory catalogue, PGlite voting, in-process recommendation); data is not kept. For real stores start Docker, or set CRAFTISTA_STORES=compose, or set MONGODB_URL/DATABASE_URL/REDIS_URL.',
+  );
 } else {
   say('dev', `CRAFTISTA_STORES must be "compose" or "embedded", not "${mode}"`);
   process.exit(2);
@@ -47,8 +64,15 @@ if (mode === 'compose') {
 const local = (port) => `http://127.0.0.1:${port}`;
 const apps = {
   catalogue: { PORT: ports.catalogue, ...(storeEnv.MONGODB_URL && { MONGODB_URL: storeEnv.MONGODB_URL }) },
-  voting: { PORT: ports.voting, CATALOGUE_URL: local(ports.catalogue), ...(storeEnv.DATABASE_URL && { DATABASE_URL: storeEnv.DATABASE_URL }) },
-  recommendation: { PORT: ports.recommendation, ...(storeEnv.REDIS_URL && { REDIS_URL: storeEnv.REDIS_URL }) },
+  voting: {
+    PORT: ports.voting,
+    CATALOGUE_URL: local(ports.catalogue),
+    ...(storeEnv.DATABASE_URL && { DATABASE_URL: storeEnv.DATABASE_URL }),
+  },
+  recommendation: {
+    PORT: ports.recommendation,
+    ...(storeEnv.REDIS_URL && { REDIS_URL: storeEnv.REDIS_URL }),
+  },
   frontend: {
     PORT: ports.frontend,
     CATALOGUE_URL: local(ports.catalogue),
@@ -62,7 +86,8 @@ function readable(line) {
   if (!line.startsWith('{')) return line;
   try {
     const { level, time, msg, service: _s, version: _v, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
-    const name = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[level] ?? level;
+    const name =
+      { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[level] ?? level;
     const extras = Object.entries(rest)
       .filter(([, v]) => typeof v !== 'object')
       .map(([k, v]) => `${k}=${v}`)
@@ -77,7 +102,12 @@ const children = new Map();
 for (const [name, appEnv] of Object.entries(apps)) {
   const child = spawn('npm', ['run', 'dev', '--silent', '-w', `@craftista/${name}`], {
     cwd: root,
-    env: { ...env, HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'info', ...Object.fromEntries(Object.entries(appEnv).map(([k, v]) => [k, String(v)])) },
+    env: {
+      ...env,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      ...Object.fromEntries(Object.entries(appEnv).map(([k, v]) => [k, String(v)])),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stopping it also stops tsx's watcher and the app under it
   });
@@ -122,7 +152,11 @@ async function stop(signal) {
       }),
   );
   await Promise.all(exits);
-  if (mode === 'compose') spawnSync('docker', [...composeArgs, 'stop', 'mongodb', 'postgres', 'redis'], { cwd: root, stdio: 'inherit' });
+  if (mode === 'compose')
+    spawnSync('docker', [...composeArgs, 'stop', 'mongodb', 'postgres', 'redis'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   say('dev', 'stopped');
   process.exit(0);
 }
@@ -149,6 +183,9 @@ if (ready.size < children.size) {
 } else {
   say('dev', `all four ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${mode} stores)`);
   say('dev', `Craftista:      http://localhost:${ports.frontend}/`);
-  say('dev', `catalogue API:  http://localhost:${ports.catalogue}/   voting API: http://localhost:${ports.voting}/   recommendation API: http://localhost:${ports.recommendation}/`);
+  say(
+    'dev',
+    `catalogue API:  http://localhost:${ports.catalogue}/   voting API: http://localhost:${ports.voting}/   recommendation API: http://localhost:${ports.recommendation}/`,
+  );
   say('dev', 'Ctrl-C stops everything.');
 }

@@ -30,9 +30,13 @@ for (const file of files) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
-  rows.push(`  ${file.replace(/\.json$/, '').padEnd(24)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  rows.push(
+    `  ${file.replace(/\.json$/, '').padEnd(24)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+  );
 }
-console.log(`\nTest results by workspace (${((Date.now() - started) / 1000).toFixed(0)} s):\n${rows.join('\n')}`);
+console.log(
+  `\nTest results by workspace (${((Date.now() - started) / 1000).toFixed(0)} s):\n${rows.join('\n')}`,
+);
 const code = turbo.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1; // a failed typecheck or a crashed runner counts
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -13,7 +13,7 @@ const text = (max: number) => z.string().min(1).max(max);
 const ImageUrl = z
   .string()
   .max(300)
-  .regex(/^(\/[A-Za-z0-9._~\/-]+|https?:\/\/[^\s"'<>]+)$/, 'an absolute path or an http(s) URL');
+  .regex(/^(\/[A-Za-z0-9._~/-]+|https?:\/\/[^\s"'<>]+)$/, 'an absolute path or an http(s) URL');
 const Tag = z.string().regex(/^[a-z0-9-]{1,32}$/, 'tags are lower-case words of letters, digits and "-"');
 
 export const Product = z.object({

@@ -21,11 +21,21 @@ describe('npm run dev (embedded stores)', () => {
   });
 
   it('brings up all four apps, serves a complete page, counts a vote and stops everything on Ctrl-C', async () => {
-    const ports = { FRONTEND_PORT: await freePort(), CATALOGUE_PORT: await freePort(), VOTING_PORT: await freePort(), RECOMMENDATION_PORT: await freePort() };
+    const ports = {
+      FRONTEND_PORT: await freePort(),
+      CATALOGUE_PORT: await freePort(),
+      VOTING_PORT: await freePort(),
+      RECOMMENDATION_PORT: await freePort(),
+    };
     const started = Date.now();
     launcher = spawn(process.execPath, ['scripts/dev.mjs'], {
       cwd: repoRoot,
-      env: { ...process.env, CRAFTISTA_STORES: 'embedded', LOG_LEVEL: 'warn', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
+      env: {
+        ...process.env,
+        CRAFTISTA_STORES: 'embedded',
+        LOG_LEVEL: 'warn',
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -39,7 +49,9 @@ describe('npm run dev (embedded stores)', () => {
       describe: () => output.slice(-4000),
     });
     const readyIn = /all four ready in ([\d.]+) s/.exec(output)![1];
-    console.log(`npm run dev: all four ready in ${readyIn} s (launcher), ${((Date.now() - started) / 1000).toFixed(1)} s (test)`);
+    console.log(
+      `npm run dev: all four ready in ${readyIn} s (launcher), ${((Date.now() - started) / 1000).toFixed(1)} s (test)`,
+    );
     expect(output).toContain('using embedded stores');
     const pids = [...output.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(4);
@@ -47,10 +59,14 @@ describe('npm run dev (embedded stores)', () => {
     const frontend = `http://127.0.0.1:${ports.FRONTEND_PORT}`;
     // The first render may race the backends' warm-up; a page with all three boxes green must follow.
     let page = '';
-    await waitFor('a page with all backends up', async () => {
-      page = await (await fetch(`${frontend}/`)).text();
-      return (page.match(/status-box up/g) ?? []).length === 3;
-    }, { timeoutMs: 20_000, intervalMs: 500, describe: () => page.slice(0, 2000) });
+    await waitFor(
+      'a page with all backends up',
+      async () => {
+        page = await (await fetch(`${frontend}/`)).text();
+        return (page.match(/status-box up/g) ?? []).length === 3;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, describe: () => page.slice(0, 2000) },
+    );
     expect(page).toContain('Craftista - Fold, Admire and Vote');
     expect(page).toContain('Origami of the Day');
     expect(page).toContain('Origami Crane');
@@ -69,7 +85,9 @@ describe('npm run dev (embedded stores)', () => {
     expect(code).toBe(0);
     expect(output).toContain('stopped');
     // The whole process group of each app (npm, tsx watch and the app itself) must be gone.
-    await waitFor('every app process to be gone', async () => pids.every((pid) => !alive(-pid)), { timeoutMs: 15_000 });
+    await waitFor('every app process to be gone', async () => pids.every((pid) => !alive(-pid)), {
+      timeoutMs: 15_000,
+    });
     for (const port of Object.values(ports)) expect(await canConnect(port)).toBe(false);
   }, 180_000);
 });

@@ -31,7 +31,9 @@ const composeFile = path.join(dockerDir, 'compose.yaml');
 function composeConfig(files: string[], profiles: string[] = []): ComposeProject {
   const tool = findTool('compose-config', 'v2.16.2');
   const args = [...profiles.flatMap((p) => ['-profile', p]), ...files];
-  return JSON.parse(execFileSync(tool, args, { env: { PATH: process.env.PATH }, encoding: 'utf8' })) as ComposeProject;
+  return JSON.parse(
+    execFileSync(tool, args, { env: { PATH: process.env.PATH }, encoding: 'utf8' }),
+  ) as ComposeProject;
 }
 
 const dockerfileText = readFileSync(path.join(dockerDir, 'Dockerfile'), 'utf8');
@@ -40,7 +42,8 @@ const stages = dockerfile.getFROMs().map((from) => from.getBuildStage());
 type Instruction = ReturnType<typeof dockerfile.getInstructions>[number];
 /** An instruction's arguments with its flags (`--from=build`) first, as written. */
 function argsWithFlags(instruction: Instruction): string[] {
-  const flags = 'getFlags' in instruction && typeof instruction.getFlags === 'function' ? instruction.getFlags() : [];
+  const flags =
+    'getFlags' in instruction && typeof instruction.getFlags === 'function' ? instruction.getFlags() : [];
   return [
     ...flags.map((f: { getName(): string; getValue(): string | null }) => `--${f.getName()}=${f.getValue()}`),
     ...instruction.getArguments().map((a) => a.getValue()),
@@ -76,12 +79,16 @@ describe('docker/compose.yaml', () => {
       ['catalogue', 'frontend', 'load', 'mongodb', 'postgres', 'recco', 'redis', 'seed', 'voting'].sort(),
     );
     const dev = composeConfig([composeFile, path.join(dockerDir, 'compose.dev.yaml')]);
-    expect(dev.services.postgres!.ports).toEqual([expect.objectContaining({ target: 5432, published: '5432' })]);
+    expect(dev.services.postgres!.ports).toEqual([
+      expect.objectContaining({ target: 5432, published: '5432' }),
+    ]);
   });
 
   it("keeps the original's service names, the recommendation alias and the published frontend port", () => {
     expect(project.services.recco!.networks!.craftista!.aliases).toContain('recommendation');
-    expect(project.services.frontend!.ports).toEqual([expect.objectContaining({ target: 3000, published: '3000' })]);
+    expect(project.services.frontend!.ports).toEqual([
+      expect.objectContaining({ target: 3000, published: '3000' }),
+    ]);
   });
 
   it('builds every app from a Dockerfile target of the same name, for an app that exists', () => {
@@ -101,7 +108,8 @@ describe('docker/compose.yaml', () => {
     const hosts = new Map<string, string>();
     for (const [name, service] of Object.entries(project.services)) {
       hosts.set(name, name);
-      for (const network of Object.values(service.networks ?? {})) for (const alias of network?.aliases ?? []) hosts.set(alias, name);
+      for (const network of Object.values(service.networks ?? {}))
+        for (const alias of network?.aliases ?? []) hosts.set(alias, name);
     }
     const listensOn = (name: string): number => {
       const service = project.services[name]!;
@@ -130,7 +138,10 @@ describe('docker/compose.yaml', () => {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect(condition, `${name} -> ${dependency}`).toBe('service_healthy');
         const dep = project.services[dependency]!;
-        expect(!!dep.healthcheck || (!!dep.build && dockerfileHealthcheck), `${dependency} has no healthcheck`).toBe(true);
+        expect(
+          !!dep.healthcheck || (!!dep.build && dockerfileHealthcheck),
+          `${dependency} has no healthcheck`,
+        ).toBe(true);
       }
     }
   });
@@ -153,7 +164,9 @@ describe('docker/compose.yaml', () => {
     for (const file of products) {
       const product = JSON.parse(readFileSync(path.join(dockerDir, 'seed/products', file), 'utf8'));
       expect(ProductReplace.safeParse(product).success, file).toBe(true);
-      expect(existsSync(path.join(repoRoot, 'apps/frontend/public', product.image_url.replace(/^\/static\//, '')))).toBe(true);
+      expect(
+        existsSync(path.join(repoRoot, 'apps/frontend/public', product.image_url.replace(/^\/static\//, ''))),
+      ).toBe(true);
     }
   });
 });
@@ -170,7 +183,10 @@ describe('docker/Dockerfile', () => {
       const sources = args.filter((a) => !a.startsWith('--')).slice(0, -1);
       for (const source of sources) {
         expect(existsSync(path.join(repoRoot, source)), `COPY ${source}`).toBe(true);
-        expect(ignored.some((pattern) => pattern === source || pattern === `${source}/`), `${source} is dockerignored`).toBe(false);
+        expect(
+          ignored.some((pattern) => pattern === source || pattern === `${source}/`),
+          `${source} is dockerignored`,
+        ).toBe(false);
         fromContext++;
       }
     }
@@ -185,8 +201,12 @@ describe('docker/Dockerfile', () => {
       expect(last('USER')?.args).toEqual(['node']);
       expect(last('CMD')?.args.join(' ')).toBe('["node", "dist/main.js"]');
       expect(last('HEALTHCHECK')?.args.join(' ')).toContain('/livez');
-      const labels = instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => i.args).join(' ');
-      for (const label of ['source', 'revision', 'version']) expect(labels).toContain(`org.opencontainers.image.${label}=`);
+      const labels = instructions
+        .filter((i) => i.keyword === 'LABEL')
+        .flatMap((i) => i.args)
+        .join(' ');
+      for (const label of ['source', 'revision', 'version'])
+        expect(labels).toContain(`org.opencontainers.image.${label}=`);
       const port = last('EXPOSE')?.args[0];
       expect(last('ENV')?.args.join(' ')).toBe(`PORT=${port}`);
       expect(Number(port)).toBe(target === 'frontend' ? 3000 : target === 'catalogue' ? 5000 : 8080);
