@@ -1,0 +1,54 @@
+// npm run bench -w @craftista/catalogue: the list and one item under autocannon (100 connections, 10 s each),
+// next to a bare Fastify route in the same run. The app runs as a process on MongoDB (a FerretDB started here,
+// or $MONGODB_URL) when available, else on the embedded store; BENCH_STORE=memory forces the embedded store.
+// Targets (issue 3, 2-core machine): list >= 0.4 x bare, p99 <= 30 ms, RSS under load <= 120 MB.
+import {
+  load,
+  printResults,
+  startBareFastify,
+  startMongo,
+  startService,
+  type ServerHandle,
+} from '@craftista/testkit';
+
+const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
+let mongo: ServerHandle | undefined;
+let mongodbUrl = process.env.MONGODB_URL;
+if (!mongodbUrl && process.env.BENCH_STORE !== 'memory') {
+  mongo = await startMongo();
+  mongodbUrl = `${mongo.url}catalogue_bench`;
+}
+const store = mongodbUrl ? 'MongoDB' : 'embedded';
+const bare = await startBareFastify();
+const app = await startService('apps/catalogue/src/main.ts', {
+  env: { LOG_LEVEL: 'warn', MONGODB_URL: mongodbUrl },
+  readyPath: '/readyz',
+  timeoutMs: 60_000,
+});
+const idle = app.memory();
+try {
+  const baseline = await load('bare fastify GET /bare', `${bare.url}/bare`, { durationSec });
+  const list = await load(`catalogue GET /api/products (${store})`, `${app.url}/api/products`, {
+    durationSec,
+  });
+  const rssList = app.memory();
+  const item = await load(`catalogue GET /api/products/3 (${store})`, `${app.url}/api/products/3`, {
+    durationSec,
+  });
+  const rss = app.memory();
+  printResults('catalogue (100 connections)', [baseline, list, item], baseline);
+  const ratio = list.reqPerSec / baseline.reqPerSec;
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  const p99 = Math.max(list.p99Ms, item.p99Ms);
+  const peak = Math.max(rssList.peakMiB, rss.peakMiB);
+  console.log(`list/bare = ${ratio.toFixed(2)} (target >= 0.40) ${verdict(ratio >= 0.4)}`);
+  console.log(`p99 list ${list.p99Ms} ms, item ${item.p99Ms} ms (target <= 30 ms) ${verdict(p99 <= 30)}`);
+  console.log(
+    `RSS idle ${idle.rssMiB} MiB (app run from sources through tsx), after list ${rssList.rssMiB} MiB, after item ${rss.rssMiB} MiB, peak ${peak} MiB (target <= 120 MB) ${verdict(peak * 1.048576 <= 120)}`,
+  );
+  if (list.errors + item.errors + list.non2xx + item.non2xx > 0)
+    console.log('WARNING: errors or non-2xx answers during the run');
+} finally {
+  await Promise.all([bare.stop(), app.stop()]);
+  await mongo?.dispose();
+}
