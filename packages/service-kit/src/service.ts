@@ -128,6 +128,8 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
     openapi: {
       openapi: '3.0.3',
       info: { title: options.name, version: options.version, description: options.description ?? '' },
+      // Admin writes name this scheme in their route schema: `security: [{ adminToken: [] }]`.
+      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

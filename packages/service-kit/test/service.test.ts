@@ -135,6 +135,8 @@ describe('service kit', () => {
     const res = await app.inject('/openapi.json');
     expect(res.json()).toMatchObject({ openapi: '3.0.3', info: { title: 'tiny', version: '9.9.9' } });
     expect(Object.keys(res.json().paths)).toContain('/echo');
+    expect(res.json().components.securitySchemes.adminToken).toEqual({ type: 'http', scheme: 'bearer' });
+    expect(res.json().paths['/admin'].get.security).toEqual([{ adminToken: [] }]);
   });
 });
 
