@@ -1,7 +1,10 @@
 import type { GitHubServer } from '@craftista/github-server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/main.js';
 import { FAST, GITOPS, digestOf, git, io, renderOverlay, startServer } from './helpers.js';
+
+// Real git processes and a real server: generous limits so a busy 2-core machine does not time out.
+vi.setConfig({ testTimeout: 180_000 });
 
 const bump = (server: GitHubServer, inputs: Record<string, string>, env: Record<string, string> = {}) => {
   const rec = io(server, { environment: 'dev', ...inputs }, env);

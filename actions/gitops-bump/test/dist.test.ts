@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bundleAction, committedBundle } from '../../shared/scripts/bundle.mjs';
 import { CONFIG, GITOPS, actionEnv, digestOf, startServer } from './helpers.js';
+
+// Real git processes and a real server: generous limits so a busy 2-core machine does not time out.
+vi.setConfig({ testTimeout: 180_000 });
 
 const actionDir = fileURLToPath(new URL('..', import.meta.url));
 

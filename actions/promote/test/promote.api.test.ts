@@ -1,9 +1,12 @@
 import type { GitHubServer } from '@craftista/github-server';
 import { recordingIO } from '@craftista/actions-shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run as bump } from '../../gitops-bump/src/main.js';
 import { CONFIG, FAST, GITOPS, actionEnv, digestOf, git, renderOverlay, startServer } from '../../gitops-bump/test/helpers.js';
 import { run as promote } from '../src/main.js';
+
+// Real git processes and a real server: generous limits so a busy 2-core machine does not time out.
+vi.setConfig({ testTimeout: 180_000 });
 
 async function action(server: GitHubServer, fn: typeof bump, inputs: Record<string, string>) {
   const rec = recordingIO({ config: CONFIG, token: 'app-token', 'workflow-token': 'workflow-token', ...inputs }, actionEnv(server));

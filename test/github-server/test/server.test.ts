@@ -2,8 +2,11 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOctokit } from '@craftista/actions-shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GitHubServer } from '../src/index.js';
+
+// Real git processes and a real server: generous limits so a busy 2-core machine does not time out.
+vi.setConfig({ testTimeout: 180_000 });
 
 const quiet = { info: () => {}, warning: () => {} };
 
