@@ -65,6 +65,8 @@ export function buildApp(deps: AppDeps): FrontendApp {
   app.use(observe(deps.logger, metrics));
   app.use(
     helmet({
+      // Not helmet's "no-referrer": with it, browsers send "Origin: null" on same-origin form posts.
+      referrerPolicy: { policy: 'same-origin' },
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -124,11 +126,13 @@ export function buildApp(deps: AppDeps): FrontendApp {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) deps.logger.error({ err: error, reqId: req.id }, 'unhandled error');
     if (res.headersSent) return res.end();
-    res.status(status).json(
-      status === 500
-        ? { error: 'internal', message: 'Something went wrong on our side.' }
-        : { error: error.type ?? 'bad_request', message: 'The request could not be read.' },
-    );
+    res
+      .status(status)
+      .json(
+        status === 500
+          ? { error: 'internal', message: 'Something went wrong on our side.' }
+          : { error: error.type ?? 'bad_request', message: 'The request could not be read.' },
+      );
   };
   app.use(onError);
 

@@ -68,7 +68,11 @@ export class Backends {
   }
 
   /** GET with a deadline that covers every retry, then validation; never throws. */
-  private async read<T>(client: AxiosInstance, path: string, parse: (data: unknown) => T): Promise<Result<T>> {
+  private async read<T>(
+    client: AxiosInstance,
+    path: string,
+    parse: (data: unknown) => T,
+  ): Promise<Result<T>> {
     try {
       const res = await client.get(path, { signal: AbortSignal.timeout(this.timeoutMs) });
       return { ok: true, value: parse(res.data) };

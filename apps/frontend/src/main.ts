@@ -12,10 +12,16 @@ const logger = pino({ level: config.LOG_LEVEL, base: { service: 'frontend', vers
 await initTracing('frontend', config.OTEL_EXPORTER_OTLP_ENDPOINT);
 
 if (!config.SESSION_SECRET) {
-  logger.warn('SESSION_SECRET is not set: using a random secret, so cookies and vote forms are valid on this replica only until it restarts');
+  logger.warn(
+    'SESSION_SECRET is not set: using a random secret, so cookies and vote forms are valid on this replica only until it restarts',
+  );
 }
 const backends = new Backends({
-  urls: { catalogue: config.CATALOGUE_URL, voting: config.VOTING_URL, recommendation: config.RECOMMENDATION_URL },
+  urls: {
+    catalogue: config.CATALOGUE_URL,
+    voting: config.VOTING_URL,
+    recommendation: config.RECOMMENDATION_URL,
+  },
   timeoutMs: config.BACKEND_TIMEOUT_MS,
   cacheTtlMs: config.CACHE_TTL_MS,
 });
@@ -34,7 +40,15 @@ const app = buildApp({
 });
 
 const server = app.listen(config.PORT, config.HOST, () => {
-  logger.info({ port: config.PORT, catalogue: config.CATALOGUE_URL, voting: config.VOTING_URL, recommendation: config.RECOMMENDATION_URL }, 'frontend listening');
+  logger.info(
+    {
+      port: config.PORT,
+      catalogue: config.CATALOGUE_URL,
+      voting: config.VOTING_URL,
+      recommendation: config.RECOMMENDATION_URL,
+    },
+    'frontend listening',
+  );
 });
 server.keepAliveTimeout = 65_000;
 

@@ -24,7 +24,12 @@ export function createMetrics(): Metrics {
   const labelNames = ['method', 'route', 'status_code'] as const;
   return {
     registry,
-    requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames, registers: [registry] }),
+    requests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests served',
+      labelNames,
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration',
@@ -95,9 +100,12 @@ export function observe(logger: Logger, metrics: Metrics): RequestHandler {
  * Binds the trace context and the request context (request id, client identity) for everything the
  * handler calls next. Mounted after body parsing: stream events lose the async context.
  */
-export function bindRequestContext(headers: (req: Request, res: Response) => Record<string, string>): RequestHandler {
+export function bindRequestContext(
+  headers: (req: Request, res: Response) => Record<string, string>,
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const active = (res.locals.otelContext as ReturnType<typeof context.active> | undefined) ?? context.active();
+    const active =
+      (res.locals.otelContext as ReturnType<typeof context.active> | undefined) ?? context.active();
     context.with(active, () => requestContext.run({ requestId: req.id, headers: headers(req, res) }, next));
   };
 }

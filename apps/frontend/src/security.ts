@@ -75,13 +75,14 @@ export class Identity {
  */
 export function sameOrigin(req: Request): boolean {
   const site = req.get('sec-fetch-site');
+  if (site === 'same-origin') return true;
   if (site === 'cross-site' || site === 'same-site') return false;
   const origin = req.get('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
+  if (origin === undefined) return true;
   try {
     return new URL(origin).host === req.get('host');
   } catch {
-    return false;
+    return false; // includes "null": an opaque origin (sandboxed frame, data: URL)
   }
 }
 

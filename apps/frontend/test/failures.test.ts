@@ -76,7 +76,10 @@ describe('every backend hangs (accepts, never answers)', () => {
   let hang: Awaited<ReturnType<typeof hangingServer>>;
   beforeAll(async () => {
     hang = await hangingServer();
-    fe = frontend({ catalogue: hang.url, voting: hang.url, recommendation: hang.url }, { timeoutMs: 800, cacheTtlMs: 1000 });
+    fe = frontend(
+      { catalogue: hang.url, voting: hang.url, recommendation: hang.url },
+      { timeoutMs: 800, cacheTtlMs: 1000 },
+    );
   });
   afterAll(async () => {
     fe.close();

@@ -53,6 +53,9 @@ it('forwards the request id, the trace context and the signed-cookie client id w
 
 it('falls back to the socket address for a client without a valid cookie', async () => {
   seen = [];
-  await request(fe.app).post('/api/origamis/1/vote').set('cookie', 'craftista_client=forged.signature').expect(200);
+  await request(fe.app)
+    .post('/api/origamis/1/vote')
+    .set('cookie', 'craftista_client=forged.signature')
+    .expect(200);
   expect(seen[0]!['x-craftista-client']).toMatch(/^ip:(::ffff:)?127\.0\.0\.1$/);
 });

@@ -21,10 +21,24 @@ export function frontend(
   urls: BackendUrls,
   options: { cacheTtlMs?: number; timeoutMs?: number; voteRateLimit?: number } = {},
 ): TestFrontend {
-  const backends = new Backends({ urls, timeoutMs: options.timeoutMs ?? 800, cacheTtlMs: options.cacheTtlMs ?? 0 });
-  const voteStream = new VoteStream({ votingUrl: urls.voting, backoffMs: 100, maxBackoffMs: 500, onVote: (e) => backends.applyVote(e) });
+  const backends = new Backends({
+    urls,
+    timeoutMs: options.timeoutMs ?? 800,
+    cacheTtlMs: options.cacheTtlMs ?? 0,
+  });
+  const voteStream = new VoteStream({
+    votingUrl: urls.voting,
+    backoffMs: 100,
+    maxBackoffMs: 500,
+    onVote: (e) => backends.applyVote(e),
+  });
   const app = buildApp({
-    config: { APP_VERSION: '9.9.9', VOTE_RATE_LIMIT: options.voteRateLimit ?? 1000, VOTE_RATE_WINDOW_MS: 60_000, TRUST_PROXY: undefined },
+    config: {
+      APP_VERSION: '9.9.9',
+      VOTE_RATE_LIMIT: options.voteRateLimit ?? 1000,
+      VOTE_RATE_WINDOW_MS: 60_000,
+      TRUST_PROXY: undefined,
+    },
     backends,
     voteStream,
     logger: pino({ level: 'silent' }),
@@ -75,7 +89,11 @@ export async function deadUrl(): Promise<string> {
 }
 
 /** A real HTTP server that accepts every request and never answers. */
-export async function hangingServer(): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+export async function hangingServer(): Promise<{
+  url: string;
+  requests: () => number;
+  close(): Promise<void>;
+}> {
   let count = 0;
   const sockets = new Set<net.Socket>();
   const server = http.createServer(() => {
@@ -102,11 +120,14 @@ export async function hangingServer(): Promise<{ url: string; requests: () => nu
 /** Reads the server-rendered page the way a test needs it. */
 export function parsePage(html: string) {
   const cards = [...html.matchAll(/<article class="product" id="origami-([^"]+)"/g)].map((m) => m[1]!);
-  const votes = (id: string) => html.match(new RegExp(`id="votes-${id}">Votes: <span class="count">([^<]*)<`))?.[1];
-  const statuses = [...html.matchAll(/<li class="status-box (up|down)" id="status-([a-z]+)">\s*<h3>([^<]+)<\/h3>/g)].map(
-    (m) => ({ name: m[3], state: m[1] }),
-  );
-  const visibleVoteForms = [...html.matchAll(/<form class="vote-form"[^>]*>/g)].filter((m) => !m[0].includes(' hidden')).length;
+  const votes = (id: string) =>
+    html.match(new RegExp(`id="votes-${id}">Votes: <span class="count">([^<]*)<`))?.[1];
+  const statuses = [
+    ...html.matchAll(/<li class="status-box (up|down)" id="status-([a-z]+)">\s*<h3>([^<]+)<\/h3>/g),
+  ].map((m) => ({ name: m[3], state: m[1] }));
+  const visibleVoteForms = [...html.matchAll(/<form class="vote-form"[^>]*>/g)].filter(
+    (m) => !m[0].includes(' hidden'),
+  ).length;
   const csrf = html.match(/name="_csrf" value="([^"]+)"/)?.[1];
   return { cards, votes, statuses, visibleVoteForms, csrf };
 }

@@ -58,7 +58,11 @@ describe('all three services up (stage 4)', () => {
   it('keeps the original JSON routes and shapes', async () => {
     const products = await request(fe.app).get('/api/products');
     expect(products.status).toBe(200);
-    expect(products.body[0]).toMatchObject({ id: '1', name: 'Origami Crane', image_url: '/static/images/origami/001-origami.png' });
+    expect(products.body[0]).toMatchObject({
+      id: '1',
+      name: 'Origami Crane',
+      image_url: '/static/images/origami/001-origami.png',
+    });
     expect((await request(fe.app).get('/api/service-status')).body).toEqual({ Catalogue: 'up' });
     expect((await request(fe.app).get('/recommendation-status')).body).toEqual({
       status: 'up',
@@ -69,7 +73,12 @@ describe('all three services up (stage 4)', () => {
       message: 'Voting Service is Online',
     });
     const daily = await request(fe.app).get('/daily-origami');
-    expect(daily.body).toEqual(expect.objectContaining({ name: expect.any(String), image_url: expect.stringMatching(/^\/static\/images\/origami\/day\d\.png$/) }));
+    expect(daily.body).toEqual(
+      expect.objectContaining({
+        name: expect.any(String),
+        image_url: expect.stringMatching(/^\/static\/images\/origami\/day\d\.png$/),
+      }),
+    );
     const votes = await request(fe.app).get('/api/origamis/1/votes');
     expect(votes.text).toMatch(/^\d+$/);
   });
@@ -84,7 +93,9 @@ describe('all three services up (stage 4)', () => {
   it('refuses a vote a browser sends on behalf of another site', async () => {
     const before = await count('2');
     const byOrigin = await request(fe.app).post('/api/origamis/2/vote').set('origin', 'https://evil.example');
-    const byFetchSite = await request(fe.app).post('/api/origamis/2/vote').set('sec-fetch-site', 'cross-site');
+    const byFetchSite = await request(fe.app)
+      .post('/api/origamis/2/vote')
+      .set('sec-fetch-site', 'cross-site');
     expect([byOrigin.status, byFetchSite.status]).toEqual([403, 403]);
     expect(await count('2')).toBe(before);
   });
@@ -92,7 +103,11 @@ describe('all three services up (stage 4)', () => {
   it('counts a form vote (no JavaScript) with a valid CSRF token and redirects back to the card', async () => {
     const { cookie, page } = await visit();
     const before = await count('3');
-    const res = await request(fe.app).post('/origamis/3/vote').set('cookie', cookie).type('form').send({ _csrf: page.csrf });
+    const res = await request(fe.app)
+      .post('/origamis/3/vote')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: page.csrf });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/?voted=3#origami-3');
     const back = await request(fe.app).get(res.headers.location!).set('cookie', cookie);
@@ -100,11 +115,15 @@ describe('all three services up (stage 4)', () => {
     expect(parsePage(back.text).votes('3')).toBe(String(before + 1));
   });
 
-  it('refuses a form vote without the token or with another client\'s token, and counts nothing', async () => {
+  it("refuses a form vote without the token or with another client's token, and counts nothing", async () => {
     const first = await visit();
     const second = await visit();
     const before = await count('3');
-    const none = await request(fe.app).post('/origamis/3/vote').set('cookie', first.cookie).type('form').send({});
+    const none = await request(fe.app)
+      .post('/origamis/3/vote')
+      .set('cookie', first.cookie)
+      .type('form')
+      .send({});
     const stolen = await request(fe.app)
       .post('/origamis/3/vote')
       .set('cookie', second.cookie)
@@ -115,7 +134,7 @@ describe('all three services up (stage 4)', () => {
     expect(await count('3')).toBe(before);
   });
 
-  it('answers a script\'s form vote with the new count as JSON', async () => {
+  it("answers a script's form vote with the new count as JSON", async () => {
     const { cookie, page } = await visit();
     const before = await count('4');
     const res = await request(fe.app)
@@ -170,7 +189,12 @@ describe('all three services up (stage 4)', () => {
       const page = await request(limited.app).get('/');
       const cookie = cookieOf(page.headers['set-cookie']);
       const csrf = parsePage(page.text).csrf;
-      const vote = () => request(limited.app).post('/origamis/6/vote').set('cookie', cookie).type('form').send({ _csrf: csrf });
+      const vote = () =>
+        request(limited.app)
+          .post('/origamis/6/vote')
+          .set('cookie', cookie)
+          .type('form')
+          .send({ _csrf: csrf });
       expect((await vote()).status).toBe(303);
       expect((await vote()).status).toBe(303);
       const third = await vote();
@@ -193,7 +217,9 @@ describe('all three services up (stage 4)', () => {
   it('counts requests by route in /metrics', async () => {
     await request(fe.app).get('/');
     const metrics = await request(fe.app).get('/metrics');
-    expect(metrics.text).toMatch(/http_requests_total\{method="GET",route="\/",status_code="200",service="frontend"\} \d+/);
+    expect(metrics.text).toMatch(
+      /http_requests_total\{method="GET",route="\/",status_code="200",service="frontend"\} \d+/,
+    );
     expect(metrics.text).toContain('route="/api/origamis/:origamiId/vote"');
   });
 });
@@ -219,7 +245,11 @@ describe('voting stopped (the other services still up)', () => {
 
   it('sends a form vote back to the page with a reason', async () => {
     const { cookie, page } = await visit();
-    const res = await request(fe.app).post('/origamis/1/vote').set('cookie', cookie).type('form').send({ _csrf: page.csrf });
+    const res = await request(fe.app)
+      .post('/origamis/1/vote')
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: page.csrf });
     expect([res.status, res.headers.location]).toEqual([303, '/?vote_error=unavailable#origami-1']);
     const back = await request(fe.app).get(res.headers.location!).set('cookie', cookie);
     expect(back.text).toContain('Vote did not get registered. Try again later.');

@@ -29,7 +29,8 @@ async function open(context: BrowserContext, url: string): Promise<Page> {
   return page;
 }
 
-const count = async (page: Page, id: string) => Number(await page.locator(`#votes-${id} .count`).textContent());
+const count = async (page: Page, id: string) =>
+  Number(await page.locator(`#votes-${id} .count`).textContent());
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -55,6 +56,8 @@ beforeAll(async () => {
       VOTING_URL: voting.url,
       RECOMMENDATION_URL: recommendation.url,
       SESSION_SECRET: SECRET,
+      // This machine is shared and loaded while tests run: give backends the page's whole budget.
+      BACKEND_TIMEOUT_MS: '1200',
     },
   });
   // Voting learns the showcase from the catalogue (synced every second).
@@ -74,15 +77,13 @@ describe('stage 1: the frontend alone', () => {
   it('renders red status boxes, the recommendation fallback and no showcase', async () => {
     const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await open(context, alone.url);
-    await expect.poll(() => page.locator('#status-grid .status-box h3').allTextContents()).toEqual([
-      'Catalogue',
-      'Recommendation',
-      'Voting',
-    ]);
+    await expect
+      .poll(() => page.locator('#status-grid .status-box h3').allTextContents())
+      .toEqual(['Catalogue', 'Recommendation', 'Voting']);
     expect(await page.locator('#status-grid .status-box.down').count()).toBe(3);
-    await expect.poll(() => page.locator('#daily-origami-container').textContent()).toContain(
-      'Sorry, the recommendation engine is not available at the moment.',
-    );
+    await expect
+      .poll(() => page.locator('#daily-origami-container').textContent())
+      .toContain('Sorry, the recommendation engine is not available at the moment.');
     expect(await page.locator('.product').count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'stage1.png'), fullPage: true });
     await context.close();
@@ -93,15 +94,19 @@ describe('stage 4: all services up', () => {
   it('shows the origami of the day and the first 6 cards, each with a count and a Vote button', async () => {
     const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await open(context, frontend.url);
-    expect(await page.locator('#daily-origami-container h2').first().textContent()).toBe('Origami of the Day');
+    expect(await page.locator('#daily-origami-container h2').first().textContent()).toBe(
+      'Origami of the Day',
+    );
     expect(await page.locator('#daily-origami-container img').getAttribute('alt')).toBe('Daily Origami');
     expect(await page.locator('.product').count()).toBe(6);
     expect(await page.locator('.product .vote-button:visible').count()).toBe(6);
     expect(await page.locator('#status-grid .status-box.up').count()).toBe(3);
     // Images really load (served by the frontend at /static).
-    const loaded = await page.locator('.product img').evaluateAll((imgs) =>
-      imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
-    );
+    const loaded = await page
+      .locator('.product img')
+      .evaluateAll((imgs) =>
+        imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+      );
     expect(loaded).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'stage4.png') });
     await context.close();
@@ -126,7 +131,9 @@ describe('stage 4: all services up', () => {
     expect(await count(watcher, '1')).toBe(before);
     await voter.locator('#origami-1 .vote-button').click();
     await expect.poll(() => count(voter, '1'), { timeout: 10_000 }).toBe(before + 1);
-    expect(await voter.locator('#vote-feedback').textContent()).toContain('Your vote for Origami Crane was recorded');
+    expect(await voter.locator('#vote-feedback').textContent()).toContain(
+      'Your vote for Origami Crane was recorded',
+    );
     await expect.poll(() => count(watcher, '1'), { timeout: 10_000 }).toBe(before + 1);
     expect(voter.url()).toBe(`${frontend.url}/`); // updated in place, no navigation
     await first.close();
@@ -151,7 +158,10 @@ describe('stage 4: all services up', () => {
     const context = await chromium.browser.newContext({ javaScriptEnabled: false });
     const page = await open(context, frontend.url);
     const before = await count(page, '2');
-    await Promise.all([page.waitForURL(/voted=2/), page.locator('#origami-2 .vote-button').click()]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'no-js-before.png') });
+    expect(await page.locator('#status-voting .state').textContent()).toBe('Up');
+    await page.locator('#origami-2 .vote-button').click({ timeout: 5000 });
+    await page.waitForURL(/voted=2/, { timeout: 10_000 });
     expect(await count(page, '2')).toBe(before + 1);
     expect(await page.locator('#vote-feedback').textContent()).toBe(
       'Thank you! Your vote for Origami Frog was recorded.',
@@ -163,11 +173,14 @@ describe('stage 4: all services up', () => {
   });
 
   it('shows one column on a phone', async () => {
-    const context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const context = await chromium.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+    });
     const page = await open(context, frontend.url);
-    const boxes = await page.locator('.product').evaluateAll((cards) =>
-      cards.slice(0, 2).map((c) => c.getBoundingClientRect().toJSON() as DOMRect),
-    );
+    const boxes = await page
+      .locator('.product')
+      .evaluateAll((cards) => cards.slice(0, 2).map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
     expect(boxes[0]!.x).toBe(boxes[1]!.x);
     expect(boxes[1]!.y).toBeGreaterThan(boxes[0]!.y);
     await page.screenshot({ path: path.join(ARTIFACTS, 'stage4-phone.png') });

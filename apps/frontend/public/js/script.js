@@ -1,5 +1,6 @@
 // Craftista page script: progressive enhancement over a page that is complete without it.
 // Loaded as a file (the Content-Security-Policy allows no inline script or inline handlers).
+/* global CSS, HTMLFormElement, URLSearchParams, FormData, IntersectionObserver */
 (() => {
   'use strict';
   const products = document.getElementById('products');
@@ -49,7 +50,10 @@
         setVotes(body.id, body.votes);
         say(`Thank you! Your vote for ${name} was recorded.`, 'success');
       } else if (res.status === 429) {
-        say(`You are voting too fast. Try again in ${res.headers.get('retry-after') || 'a few'} seconds.`, 'error');
+        say(
+          `You are voting too fast. Try again in ${res.headers.get('retry-after') || 'a few'} seconds.`,
+          'error',
+        );
       } else {
         say(body.message || 'Vote did not get registered. Try again later.', 'error');
       }
@@ -100,9 +104,12 @@
         loading = false;
       }
     };
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) void load();
-    }, { rootMargin: '200px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) void load();
+      },
+      { rootMargin: '200px' },
+    );
     observer.observe(more);
     more.addEventListener('click', (event) => {
       event.preventDefault();

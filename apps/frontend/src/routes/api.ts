@@ -61,7 +61,10 @@ export function apiRoutes(deps: RouteDeps): Router {
         res.status(404).json({ error: 'not_found', message: 'There is no origami with this id.' });
         return;
       case 'rate_limited':
-        res.status(429).set('retry-after', String(outcome.retryAfterSec)).json(tooManyVotes(outcome.retryAfterSec));
+        res
+          .status(429)
+          .set('retry-after', String(outcome.retryAfterSec))
+          .json(tooManyVotes(outcome.retryAfterSec));
         return;
       default:
         deps.logger.warn({ reqId: req.id, error: outcome.error }, 'vote failed');

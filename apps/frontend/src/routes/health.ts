@@ -2,14 +2,22 @@ import { Router } from 'express';
 import type { Metrics } from '../observability.js';
 
 /** /livez: the process answers. /readyz: the frontend itself can serve (backends are shown on the page, not required). */
-export function healthRoutes({ metrics, lifecycle }: { metrics: Metrics; lifecycle: { draining: boolean } }): Router {
+export function healthRoutes({
+  metrics,
+  lifecycle,
+}: {
+  metrics: Metrics;
+  lifecycle: { draining: boolean };
+}): Router {
   const router = Router();
   router.get('/livez', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', (_req, res) => {
     if (lifecycle.draining) {
-      res.status(503).json({ status: 'unavailable', error: 'not_ready', message: 'The frontend is shutting down.' });
+      res
+        .status(503)
+        .json({ status: 'unavailable', error: 'not_ready', message: 'The frontend is shutting down.' });
       return;
     }
     res.json({ status: 'ready' });

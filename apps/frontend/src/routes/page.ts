@@ -145,8 +145,10 @@ export function pageRoutes(deps: PageDeps): Router {
       return;
     }
     const reason = outcome.kind === 'not_found' ? 'not_found' : 'unavailable';
-    if (outcome.kind === 'unavailable') deps.logger.warn({ reqId: req.id, error: outcome.error }, 'vote failed');
-    if (json) res.status(reason === 'not_found' ? 404 : 503).json({ error: reason, message: VOTE_ERRORS[reason] });
+    if (outcome.kind === 'unavailable')
+      deps.logger.warn({ reqId: req.id, error: outcome.error }, 'vote failed');
+    if (json)
+      res.status(reason === 'not_found' ? 404 : 503).json({ error: reason, message: VOTE_ERRORS[reason] });
     else back(`vote_error=${reason}`);
   });
 

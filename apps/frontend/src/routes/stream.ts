@@ -29,7 +29,10 @@ export function streamRoutes(deps: RouteDeps & { voteStream: VoteStream; streams
     // Counts may have moved between the page render and this connection: send the current ones once.
     void deps.backends.votes().then((votes) => {
       if (votes.ok && !res.writableEnded) {
-        send('snapshot', [...votes.value].map(([id, count]) => ({ id, votes: count })));
+        send(
+          'snapshot',
+          [...votes.value].map(([id, count]) => ({ id, votes: count })),
+        );
       }
     });
 

@@ -1,0 +1,58 @@
+// npm run bench -w @craftista/frontend: GET / (the whole page, all three backends up) and GET /api/products,
+// each service a real process, next to a bare Fastify route measured the same way in the same run.
+import { load, printResults, startBareFastify, startService } from '@craftista/testkit';
+
+const SLOW_START = { timeoutMs: 150_000 };
+const CONNECTIONS = 50;
+const DURATION_SEC = 10;
+
+const [catalogue, recommendation] = await Promise.all([
+  startService('apps/catalogue/src/main.ts', SLOW_START),
+  startService('apps/recommendation/src/main.ts', SLOW_START),
+]);
+const voting = await startService('apps/voting/src/main.ts', {
+  ...SLOW_START,
+  env: { CATALOGUE_URL: catalogue.url },
+});
+const frontend = await startService('apps/frontend/src/main.ts', {
+  ...SLOW_START,
+  env: {
+    CATALOGUE_URL: catalogue.url,
+    VOTING_URL: voting.url,
+    RECOMMENDATION_URL: recommendation.url,
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret!!',
+    NODE_ENV: 'production',
+  },
+});
+const bare = await startBareFastify();
+
+try {
+  // The page must really be complete, or the figures mean nothing.
+  const html = await (await fetch(frontend.url)).text();
+  const up = (html.match(/class="status-box up"/g) ?? []).length;
+  if (up !== 3 || !html.includes('Origami of the Day'))
+    throw new Error(`GET / is not the stage-4 page (${up} backends up)`);
+
+  const options = { connections: CONNECTIONS, durationSec: DURATION_SEC };
+  await load('warm-up', `${frontend.url}/`, { connections: 10, durationSec: 2 });
+  const baseline = await load('bare Fastify GET /bare', `${bare.url}/bare`, options);
+  const page = await load('GET /', `${frontend.url}/`, options);
+  const products = await load('GET /api/products', `${frontend.url}/api/products`, options);
+  const { rssMiB, peakMiB } = frontend.memory();
+
+  printResults(
+    `frontend (${CONNECTIONS} connections, ${DURATION_SEC} s each)`,
+    [baseline, page, products],
+    baseline,
+  );
+  const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  console.log(`RSS now ${rssMiB} MiB, peak ${peakMiB} MiB`);
+  console.log(`GET / >= 1500 req/s: ${page.reqPerSec} -> ${verdict(page.reqPerSec >= 1500)}`);
+  console.log(`GET / p99 <= 100 ms: ${page.p99Ms} ms -> ${verdict(page.p99Ms <= 100)}`);
+  console.log(`RSS <= 120 MB: peak ${peakMiB} MiB -> ${verdict(peakMiB <= 120)}`);
+  if (page.errors + page.non2xx + products.errors + products.non2xx > 0) {
+    console.log('WARNING: errors or non-2xx answers during the run');
+  }
+} finally {
+  await Promise.all([frontend, voting, recommendation, catalogue, bare].map((s) => s.stop()));
+}
