@@ -28,6 +28,9 @@ export function createMongoStore(
     client,
     db,
     async ping() {
+      // connect() is a no-op once connected; after a first connection that failed (server down at start)
+      // the driver leaves its topology closed, and only a new connect() brings it back.
+      await client.connect();
       await db.command({ ping: 1 }, { timeoutMS: timeoutMs });
     },
     close: () => client.close(),

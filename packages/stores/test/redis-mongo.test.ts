@@ -55,4 +55,13 @@ describe('createMongoStore', () => {
     expect(await store.db.collection('x').countDocuments()).toBe(1);
     await store.close();
   });
+
+  it('recovers when the server was down from the very first connection', async () => {
+    await server.stop();
+    const store = createMongoStore(`${server.url}stores`, { timeoutMs: 500 });
+    await expect(store.ping()).rejects.toThrow();
+    await server.start();
+    await eventually(() => store.ping());
+    await store.close();
+  });
 });
