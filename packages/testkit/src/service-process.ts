@@ -26,7 +26,10 @@ export interface StartServiceOptions {
   timeoutMs?: number;
 }
 
-/** Starts `entry` (a path relative to the repo root, e.g. apps/catalogue/src/main.ts) with PORT set. */
+/**
+ * Starts `entry` (a path relative to the repo root) with PORT set: a `.ts` entry runs from sources through tsx
+ * (tests), a built `.js` entry such as apps/catalogue/dist/main.js runs with plain node as in the images (benchmarks).
+ */
 export async function startService(
   entry: string,
   options: StartServiceOptions = {},
@@ -35,7 +38,9 @@ export async function startService(
   const env = { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: '127.0.0.1' };
   const started: Started = startProcess(
     process.execPath,
-    ['--conditions=craftista-source', '--import', 'tsx', path.resolve(repoRoot, entry)],
+    entry.endsWith('.ts')
+      ? ['--conditions=craftista-source', '--import', 'tsx', path.resolve(repoRoot, entry)]
+      : [path.resolve(repoRoot, entry)],
     { cwd: repoRoot, env: env as NodeJS.ProcessEnv },
   );
   const url = `http://127.0.0.1:${port}`;
