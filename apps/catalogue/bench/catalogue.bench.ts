@@ -20,7 +20,7 @@ if (!mongodbUrl && process.env.BENCH_STORE !== 'memory') {
 }
 const store = mongodbUrl ? 'MongoDB' : 'embedded';
 const bare = await startBareFastify();
-const app = await startService('apps/catalogue/src/main.ts', {
+const app = await startService('apps/catalogue/dist/main.js', {
   env: { LOG_LEVEL: 'warn', MONGODB_URL: mongodbUrl },
   readyPath: '/readyz',
   timeoutMs: 60_000,

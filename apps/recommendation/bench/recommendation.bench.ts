@@ -6,7 +6,7 @@ import { load, printResults, startBareFastify, startRedis, startService } from '
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 const redis = await startRedis();
 const bare = await startBareFastify();
-const app = await startService('apps/recommendation/src/main.ts', {
+const app = await startService('apps/recommendation/dist/main.js', {
   env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
 });
 try {
