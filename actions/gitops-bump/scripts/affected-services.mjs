@@ -10,7 +10,12 @@ export function affectedServices(configText, turboJson, changedFiles) {
   const config = parse(configText);
   const turbo = JSON.parse(turboJson);
   const paths = new Set((turbo.packages?.items ?? []).map((p) => String(p.path).replace(/\/+$/, '')));
-  const changed = new Set(changedFiles.split('\n').map((l) => l.trim()).filter(Boolean));
+  const changed = new Set(
+    changedFiles
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
   return Object.entries(config.services)
     .filter(([, s]) => paths.has(s.path.replace(/\/+$/, '')) || changed.has(s.dockerfile))
     .map(([name]) => name);
@@ -22,6 +27,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error('usage: affected-services.mjs <services.yaml> <turbo-ls.json> <changed-files.txt>');
     process.exit(2);
   }
-  const names = affectedServices(readFileSync(configFile, 'utf8'), readFileSync(turboFile, 'utf8'), readFileSync(changedFile, 'utf8'));
+  const names = affectedServices(
+    readFileSync(configFile, 'utf8'),
+    readFileSync(turboFile, 'utf8'),
+    readFileSync(changedFile, 'utf8'),
+  );
   process.stdout.write(`${JSON.stringify(names)}\n`);
 }

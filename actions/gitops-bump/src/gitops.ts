@@ -118,7 +118,9 @@ export function splitRepository(repository: string): { owner: string; repo: stri
 /** The one GraphQL read: both heads, every target file on both, the open PR of the branch, our permission. */
 export function readQuery(paths: string[]): string {
   const vars = paths.map((_, i) => `, $p${i}: String!`).join('');
-  const files = paths.map((_, i) => ` f${i}: file(path: $p${i}) { mode object { ... on Blob { text } } }`).join('');
+  const files = paths
+    .map((_, i) => ` f${i}: file(path: $p${i}) { mode object { ... on Blob { text } } }`)
+    .join('');
   return `query craftistaGitopsState($owner: String!, $name: String!, $base: String!, $head: String!, $headName: String!${vars}) {
   repository(owner: $owner, name: $name) {
     viewerPermission
@@ -154,7 +156,8 @@ export async function applyBump(api: GitHubApi, plan: BumpPlan): Promise<BumpRes
   const maxAttempts = plan.maxAttempts ?? 5;
   const backoff = plan.backoffMs ?? 300;
   const paths = [...new Set(plan.changes.flatMap((c) => c.files.map((f) => f.path)))];
-  if (paths.length === 0) throw new GitOpsError('nothing to bump: no GitOps file is configured for the selected services');
+  if (paths.length === 0)
+    throw new GitOpsError('nothing to bump: no GitOps file is configured for the selected services');
   const query = readQuery(paths);
   const variables: Record<string, unknown> = {
     owner,
@@ -169,7 +172,9 @@ export async function applyBump(api: GitHubApi, plan: BumpPlan): Promise<BumpRes
     const outcome = await attemptOnce(api, plan, { owner, repo, paths, query, variables, attempt, log });
     if (outcome !== 'conflict') return outcome.result;
     if (attempt >= maxAttempts)
-      throw new GitOpsError(`${plan.branch} kept moving under us: gave up after ${maxAttempts} attempts (another writer is racing on the same branch)`);
+      throw new GitOpsError(
+        `${plan.branch} kept moving under us: gave up after ${maxAttempts} attempts (another writer is racing on the same branch)`,
+      );
     const wait = Math.round(backoff * 2 ** (attempt - 1) * (0.5 + Math.random()));
     log(`${plan.branch} moved while writing (attempt ${attempt}); retrying in ${wait} ms`);
     await sleep(wait);
@@ -179,12 +184,21 @@ export async function applyBump(api: GitHubApi, plan: BumpPlan): Promise<BumpRes
 async function attemptOnce(
   api: GitHubApi,
   plan: BumpPlan,
-  ctx: { owner: string; repo: string; paths: string[]; query: string; variables: Record<string, unknown>; attempt: number; log: (m: string) => void },
+  ctx: {
+    owner: string;
+    repo: string;
+    paths: string[];
+    query: string;
+    variables: Record<string, unknown>;
+    attempt: number;
+    log: (m: string) => void;
+  },
 ): Promise<Attempt | 'conflict'> {
   const { owner, repo, paths } = ctx;
   const state = await api.graphql<ReadResult>(ctx.query, ctx.variables);
   const repository = state.repository;
-  if (!repository) throw new GitOpsError(`repository ${plan.repository} not found, or the token cannot see it`);
+  if (!repository)
+    throw new GitOpsError(`repository ${plan.repository} not found, or the token cannot see it`);
   if (!WRITE_PERMISSIONS.has(repository.viewerPermission ?? ''))
     throw new GitOpsError(
       `the token has ${repository.viewerPermission ?? 'no'} permission on ${plan.repository}; it needs write access (contents and pull requests)`,
@@ -192,18 +206,24 @@ async function attemptOnce(
   const base = repository.base?.target;
   if (!base) throw new GitOpsError(`base branch ${plan.base} not found in ${plan.repository}`);
   const head = repository.head?.target ?? null;
-  const pull = repository.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === plan.repository.toLowerCase());
+  const pull = repository.pullRequests.nodes.find(
+    (p) => p.headRepository?.nameWithOwner.toLowerCase() === plan.repository.toLowerCase(),
+  );
 
   // Build on the branch when it is live (an open PR, or it already contains the base head — e.g. another
   // bump created it a moment ago); otherwise start again from the base and reset the stale branch.
-  const onBranch = head !== null && (pull !== undefined || head.history?.nodes.some((n) => n.oid === base.oid) === true);
+  const onBranch =
+    head !== null && (pull !== undefined || head.history?.nodes.some((n) => n.oid === base.oid) === true);
   const parent = onBranch ? head : base;
   const refWrite: 'create' | 'update' | 'reset' = head === null ? 'create' : onBranch ? 'update' : 'reset';
 
   const texts = new Map<string, FileState>();
   paths.forEach((p, i) => {
     const f = fileAt(parent, i);
-    if (!f || f.text === null) throw new GitOpsError(`${p} not found (or not a text file) on ${onBranch ? plan.branch : plan.base} in ${plan.repository}`);
+    if (!f || f.text === null)
+      throw new GitOpsError(
+        `${p} not found (or not a text file) on ${onBranch ? plan.branch : plan.base} in ${plan.repository}`,
+      );
     texts.set(p, f);
   });
 
@@ -216,7 +236,13 @@ async function attemptOnce(
         ...(plan.allowDowngrade !== undefined ? { allowDowngrade: plan.allowDowngrade } : {}),
         file: file.path,
       });
-      outcomes.push({ service: change.service, path: file.path, before: result.before, after: result.after, changed: result.changes.length > 0 });
+      outcomes.push({
+        service: change.service,
+        path: file.path,
+        before: result.before,
+        after: result.after,
+        changed: result.changes.length > 0,
+      });
       edited.set(file.path, result.output);
     }
   }
@@ -234,22 +260,36 @@ async function attemptOnce(
   }
 
   // Writes: tree (contents inline) → commit → ref (the compare-and-swap).
-  const tree = (await api.request('POST /repos/{owner}/{repo}/git/trees', {
-    owner,
-    repo,
-    base_tree: parent.tree.oid,
-    tree: changedFiles.map((p) => ({ path: p, mode: texts.get(p)!.mode.toString(8), type: 'blob', content: edited.get(p)! })),
-  })).data as { sha: string };
-  const commit = (await api.request('POST /repos/{owner}/{repo}/git/commits', {
-    owner,
-    repo,
-    message: plan.commitMessage,
-    tree: tree.sha,
-    parents: [parent.oid],
-  })).data as { sha: string };
+  const tree = (
+    await api.request('POST /repos/{owner}/{repo}/git/trees', {
+      owner,
+      repo,
+      base_tree: parent.tree.oid,
+      tree: changedFiles.map((p) => ({
+        path: p,
+        mode: texts.get(p)!.mode.toString(8),
+        type: 'blob',
+        content: edited.get(p)!,
+      })),
+    })
+  ).data as { sha: string };
+  const commit = (
+    await api.request('POST /repos/{owner}/{repo}/git/commits', {
+      owner,
+      repo,
+      message: plan.commitMessage,
+      tree: tree.sha,
+      parents: [parent.oid],
+    })
+  ).data as { sha: string };
   try {
     if (refWrite === 'create') {
-      await api.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo, ref: `refs/heads/${plan.branch}`, sha: commit.sha });
+      await api.request('POST /repos/{owner}/{repo}/git/refs', {
+        owner,
+        repo,
+        ref: `refs/heads/${plan.branch}`,
+        sha: commit.sha,
+      });
     } else {
       await api.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
         owner,
@@ -263,7 +303,9 @@ async function attemptOnce(
     if (isStatus(err, 422, /already exists|not a fast forward/i)) return 'conflict';
     throw err;
   }
-  ctx.log(`${refWrite === 'create' ? 'created' : refWrite === 'reset' ? 'reset' : 'advanced'} ${plan.branch} at ${commit.sha.slice(0, 7)} (${changedFiles.join(', ')})`);
+  ctx.log(
+    `${refWrite === 'create' ? 'created' : refWrite === 'reset' ? 'reset' : 'advanced'} ${plan.branch} at ${commit.sha.slice(0, 7)} (${changedFiles.join(', ')})`,
+  );
 
   if (pull) {
     await api.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
@@ -305,30 +347,50 @@ async function openPullRequest(
   const pr = plan.pullRequest;
   let data: { number: number; html_url: string; node_id: string };
   try {
-    data = (await api.request('POST /repos/{owner}/{repo}/pulls', {
-      owner,
-      repo,
-      title: pr.title,
-      head: plan.branch,
-      base: plan.base,
-      body: pr.body(outcomes),
-      draft: pr.draft ?? false,
-      maintainer_can_modify: true,
-    })).data as typeof data;
+    data = (
+      await api.request('POST /repos/{owner}/{repo}/pulls', {
+        owner,
+        repo,
+        title: pr.title,
+        head: plan.branch,
+        base: plan.base,
+        body: pr.body(outcomes),
+        draft: pr.draft ?? false,
+        maintainer_can_modify: true,
+      })
+    ).data as typeof data;
   } catch (err) {
     // A racing bump of the same branch opened it between our read and now: update that one instead.
     if (!isStatus(err, 422, /already exists/i)) throw err;
-    const list = (await api.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${plan.branch}`, state: 'open' })).data as {
+    const list = (
+      await api.request('GET /repos/{owner}/{repo}/pulls', {
+        owner,
+        repo,
+        head: `${owner}:${plan.branch}`,
+        state: 'open',
+      })
+    ).data as {
       number: number;
       html_url: string;
     }[];
     const existing = list[0];
     if (!existing) throw err;
-    await api.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: existing.number, body: pr.body(outcomes) });
+    await api.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner,
+      repo,
+      pull_number: existing.number,
+      body: pr.body(outcomes),
+    });
     return { number: existing.number, url: existing.html_url, existed: true };
   }
   log(`opened pull request #${data.number}: ${data.html_url}`);
-  if (pr.labels?.length) await api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: data.number, labels: pr.labels });
+  if (pr.labels?.length)
+    await api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+      owner,
+      repo,
+      issue_number: data.number,
+      labels: pr.labels,
+    });
   if (pr.reviewers?.length || pr.teamReviewers?.length)
     await api.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
       owner,
@@ -354,14 +416,22 @@ export async function readImages(
 ): Promise<ImageRef[]> {
   const { owner, repo } = splitRepository(repository);
   const paths = [...new Set(files.map((f) => f.path))];
-  const variables: Record<string, unknown> = { owner, name: repo, base: `refs/heads/${branch}`, head: `refs/heads/${branch}`, headName: branch };
+  const variables: Record<string, unknown> = {
+    owner,
+    name: repo,
+    base: `refs/heads/${branch}`,
+    head: `refs/heads/${branch}`,
+    headName: branch,
+  };
   paths.forEach((p, i) => (variables[`p${i}`] = p));
   const state = await api.graphql<ReadResult>(readQuery(paths), variables);
   const target = state.repository?.base?.target;
-  if (!target) throw new GitOpsError(`branch ${branch} not found in ${repository}, or the token cannot see it`);
+  if (!target)
+    throw new GitOpsError(`branch ${branch} not found in ${repository}, or the token cannot see it`);
   return files.map((f) => {
     const file = fileAt(target, paths.indexOf(f.path));
-    if (!file || file.text === null) throw new GitOpsError(`${f.path} not found on ${branch} in ${repository}`);
+    if (!file || file.text === null)
+      throw new GitOpsError(`${f.path} not found on ${branch} in ${repository}`);
     return readImage(file.text, f.target, f.path);
   });
 }

@@ -48,11 +48,19 @@ export function summarize(io: ActionIO, title: string, env: string, result: Bump
   const s = new Summary().heading(title, 3);
   s.table(
     ['service', 'file', 'before', 'after'],
-    result.outcomes.map((o) => [o.service, code(o.path), code(`${o.before.tag}${o.before.digest ? '@' + o.before.digest.slice(0, 19) + '…' : ''}`), code(`${o.after.tag}${o.after.digest ? '@' + o.after.digest.slice(0, 19) + '…' : ''}`)]),
+    result.outcomes.map((o) => [
+      o.service,
+      code(o.path),
+      code(`${o.before.tag}${o.before.digest ? '@' + o.before.digest.slice(0, 19) + '…' : ''}`),
+      code(`${o.after.tag}${o.after.digest ? '@' + o.after.digest.slice(0, 19) + '…' : ''}`),
+    ]),
     { raw: true },
   );
   s.paragraph(
-    `${env}: **${result.operation}**` + (result.pullRequest ? ` — ${link(`#${result.pullRequest.number}`, result.pullRequest.url)} on ${code(result.branch)}` : ''),
+    `${env}: **${result.operation}**` +
+      (result.pullRequest
+        ? ` — ${link(`#${result.pullRequest.number}`, result.pullRequest.url)} on ${code(result.branch)}`
+        : ''),
   );
   try {
     s.write(io.env);
@@ -76,9 +84,13 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   if (imagesInput !== '') for (const [k, v] of parseImagesInput(imagesInput)) wanted.set(k, v);
   else {
     const tag = io.input('tag');
-    if (tag === '') throw new Error('give either `images` (service=tag@digest lines) or `services` with `tag` (and `digest`)');
+    if (tag === '')
+      throw new Error(
+        'give either `images` (service=tag@digest lines) or `services` with `tag` (and `digest`)',
+      );
     const digest = io.input('digest');
-    for (const s of selectServices(config, io.input('services'))) wanted.set(s.name, { tag, ...(digest ? { digest } : {}) });
+    for (const s of selectServices(config, io.input('services')))
+      wanted.set(s.name, { tag, ...(digest ? { digest } : {}) });
   }
   const services = selectServices(config, [...wanted.keys()].join(','));
   const changes: ServiceChange[] = services.map((s) => ({
@@ -95,7 +107,9 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   const provenance: Provenance = {
     ...(sourceRepository ? { sourceRepository } : {}),
     ...(sourceSha ? { sourceSha } : {}),
-    ...(sourceRepository && sourceSha ? { sourceCommitUrl: commitUrl(sourceRepository, sourceSha, io.env) } : {}),
+    ...(sourceRepository && sourceSha
+      ? { sourceCommitUrl: commitUrl(sourceRepository, sourceSha, io.env) }
+      : {}),
     ...(runUrl ? { runUrl } : {}),
     ...(trivy ? { trivy } : {}),
     ...(gate ? { qualityGate: gate } : {}),
@@ -103,11 +117,23 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   const names = services.map((s) => s.name);
   const tags = changes.map((c) => `${c.service} ${c.image.tag}`).join(', ');
   const template = io.input('commit-message') || 'chore({env}): bump {images}';
-  const commitMessage = template.replaceAll('{env}', env).replaceAll('{services}', names.join(', ')).replaceAll('{images}', tags) + (sourceSha ? `\n\nSource: ${sourceRepository ?? ''}@${sourceSha}` : '') + (runUrl ? `\nRun: ${runUrl}` : '');
+  const commitMessage =
+    template
+      .replaceAll('{env}', env)
+      .replaceAll('{services}', names.join(', '))
+      .replaceAll('{images}', tags) +
+    (sourceSha ? `\n\nSource: ${sourceRepository ?? ''}@${sourceSha}` : '') +
+    (runUrl ? `\nRun: ${runUrl}` : '');
   const autoMerge = autoMergeInput(io.input('auto-merge'));
-  if (autoMerge && env === 'prod') throw new Error('auto-merge is refused for prod: prod pull requests are approved by people');
+  if (autoMerge && env === 'prod')
+    throw new Error('auto-merge is refused for prod: prod pull requests are approved by people');
 
-  const gh = createOctokit({ token, env: io.env, log: { info: io.info, warning: io.warning }, ...deps.octokit });
+  const gh = createOctokit({
+    token,
+    env: io.env,
+    log: { info: io.info, warning: io.warning },
+    ...deps.octokit,
+  });
   const labels = listInput(io.input('labels') || `gitops,env:${env}`);
   const reviewers = listInput(io.input('reviewers'));
   const teamReviewers = listInput(io.input('team-reviewers'));

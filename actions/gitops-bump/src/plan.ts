@@ -6,7 +6,8 @@ import { parseImageReference, type ImageRef } from './yaml-edit.js';
 export function fileTargets(service: ServiceConfig, env: string): FileTarget[] {
   const paths = gitopsPaths(service, env);
   const out: FileTarget[] = [];
-  if (paths.kustomize) out.push({ path: paths.kustomize, target: { kind: 'kustomize', image: service.image } });
+  if (paths.kustomize)
+    out.push({ path: paths.kustomize, target: { kind: 'kustomize', image: service.image } });
   if (paths.helm) out.push({ path: paths.helm.file, target: { kind: 'helm', key: paths.helm.key } });
   return out;
 }
@@ -21,10 +22,22 @@ export function branchFor(env: string, services: string[], sourceSha?: string, k
  * The workflow's own GITHUB_TOKEN cannot write to another repository, and pull requests it opens never
  * trigger workflows (so the GitOps repository's checks would not run). Refuse it up front.
  */
-export function checkToken(token: string, workflowToken: string, repository: string, currentRepository?: string): void {
-  if (token === '') throw new Error('input "token" is required: a GitHub App installation token or a fine-grained PAT with contents and pull-requests write on ' + repository);
+export function checkToken(
+  token: string,
+  workflowToken: string,
+  repository: string,
+  currentRepository?: string,
+): void {
+  if (token === '')
+    throw new Error(
+      'input "token" is required: a GitHub App installation token or a fine-grained PAT with contents and pull-requests write on ' +
+        repository,
+    );
   if (workflowToken !== '' && token === workflowToken) {
-    const where = currentRepository && currentRepository.toLowerCase() !== repository.toLowerCase() ? `it cannot write to ${repository} (another repository), and ` : '';
+    const where =
+      currentRepository && currentRepository.toLowerCase() !== repository.toLowerCase()
+        ? `it cannot write to ${repository} (another repository), and `
+        : '';
     throw new Error(
       `the token is this workflow's GITHUB_TOKEN: ${where}pull requests it opens do not trigger workflows on ${repository}. ` +
         'Use a GitHub App token (actions/create-github-app-token) or a fine-grained PAT with contents: write and pull-requests: write on the GitOps repository.',
@@ -42,9 +55,15 @@ export function parseImagesInput(text: string): Map<string, ImageRef> {
     if (eq < 1) throw new Error(`images: "${line}" is not service=tag[@digest]`);
     const service = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
-    const parsed = value.includes('/') ? parseImageReference(value) : { repository: undefined, ...splitAt(value) };
+    const parsed = value.includes('/')
+      ? parseImageReference(value)
+      : { repository: undefined, ...splitAt(value) };
     if (!parsed.tag) throw new Error(`images: "${line}" has no tag`);
-    out.set(service, { ...(parsed.repository ? { repository: parsed.repository } : {}), tag: parsed.tag, ...(parsed.digest ? { digest: parsed.digest } : {}) });
+    out.set(service, {
+      ...(parsed.repository ? { repository: parsed.repository } : {}),
+      tag: parsed.tag,
+      ...(parsed.digest ? { digest: parsed.digest } : {}),
+    });
   }
   return out;
 }

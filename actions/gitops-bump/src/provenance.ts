@@ -27,36 +27,57 @@ export function parseCounts(text: string): Record<string, number> | undefined {
   if (t === '') return undefined;
   if (t.startsWith('{')) {
     const obj = JSON.parse(t) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'number' || /^\d+$/.test(String(v))).map(([k, v]) => [k.toLowerCase(), Number(v)]));
+    return Object.fromEntries(
+      Object.entries(obj)
+        .filter(([, v]) => typeof v === 'number' || /^\d+$/.test(String(v)))
+        .map(([k, v]) => [k.toLowerCase(), Number(v)]),
+    );
   }
   return Object.fromEntries(
-    t.split(/[,\n]/).filter((p) => p.includes('=')).map((p) => {
-      const [k, v] = p.split('=') as [string, string];
-      if (!/^\s*\d+\s*$/.test(v)) throw new Error(`trivy counts: "${p}" is not severity=<number>`);
-      return [k.trim().toLowerCase(), Number(v)];
-    }),
+    t
+      .split(/[,\n]/)
+      .filter((p) => p.includes('='))
+      .map((p) => {
+        const [k, v] = p.split('=') as [string, string];
+        if (!/^\s*\d+\s*$/.test(v)) throw new Error(`trivy counts: "${p}" is not severity=<number>`);
+        return [k.trim().toLowerCase(), Number(v)];
+      }),
   );
 }
 
 export function renderBody(env: string, outcomes: FileOutcome[], p: Provenance): string {
   const lines: string[] = [];
-  lines.push(p.promotedFrom ? `Promotes images from **${p.promotedFrom}** to **${env}**, with the exact digests running there (no rebuild).` : `Bumps images in **${env}**.`);
+  lines.push(
+    p.promotedFrom
+      ? `Promotes images from **${p.promotedFrom}** to **${env}**, with the exact digests running there (no rebuild).`
+      : `Bumps images in **${env}**.`,
+  );
   lines.push('');
   lines.push('| service | file | before | after |', '| --- | --- | --- | --- |');
-  for (const o of outcomes) lines.push(`| ${cell(o.service)} | ${code(o.path)} | ${cell(ref(o.before))} | ${cell(ref(o.after))} |`);
+  for (const o of outcomes)
+    lines.push(`| ${cell(o.service)} | ${code(o.path)} | ${cell(ref(o.before))} | ${cell(ref(o.after))} |`);
   lines.push('');
   for (const o of outcomes.filter((x, i, all) => all.findIndex((y) => y.service === x.service) === i))
-    if (o.after.digest) lines.push(`- ${o.service}: ${code(`${o.after.repository ?? ''}:${o.after.tag}@${o.after.digest}`)}`);
+    if (o.after.digest)
+      lines.push(`- ${o.service}: ${code(`${o.after.repository ?? ''}:${o.after.tag}@${o.after.digest}`)}`);
   const facts: string[] = [];
   if (p.sourceSha) {
     const text = `${p.sourceRepository ?? ''}@${p.sourceSha.slice(0, 7)}`;
     facts.push(`Source commit: ${p.sourceCommitUrl ? link(text, p.sourceCommitUrl) : code(text)}`);
   }
   if (p.runUrl) facts.push(`Workflow run: ${link(p.runUrl, p.runUrl)}`);
-  if (p.trivy) facts.push(`Trivy: ${Object.entries(p.trivy).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (p.trivy)
+    facts.push(
+      `Trivy: ${Object.entries(p.trivy)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   if (p.qualityGate) facts.push(`SonarQube quality gate: **${cell(p.qualityGate)}**`);
   for (const c of p.compareLinks ?? []) facts.push(`${c.service} source changes: ${link('compare', c.url)}`);
   if (facts.length) lines.push('', ...facts.map((f) => `- ${f}`));
-  lines.push('', '<sub>Opened by craftista gitops-bump. Only the values above were edited; ArgoCD deploys what is merged.</sub>');
+  lines.push(
+    '',
+    '<sub>Opened by craftista gitops-bump. Only the values above were edited; ArgoCD deploys what is merged.</sub>',
+  );
   return lines.join('\n');
 }

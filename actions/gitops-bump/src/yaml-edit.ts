@@ -3,7 +3,17 @@
 // pkg/yaml and Renovate's auto-replace). Every other byte (comments, quoting, order, blank lines, CRLF,
 // anchors, other documents) is left as it was.
 import { isDeepStrictEqual } from 'node:util';
-import { isAlias, isMap, isScalar, isSeq, parse, parseAllDocuments, type Document, type Node, type Scalar } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parse,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type Scalar,
+} from 'yaml';
 import { compareTags } from './versions.js';
 
 /** Where a service's image lives in one file. */
@@ -68,7 +78,12 @@ export function parseImageReference(ref: string): { repository: string; tag?: st
   const nameTag = at >= 0 ? ref.slice(0, at) : ref;
   const slash = nameTag.lastIndexOf('/');
   const colon = nameTag.lastIndexOf(':');
-  if (colon > slash) return { repository: nameTag.slice(0, colon), tag: nameTag.slice(colon + 1), ...(digest ? { digest } : {}) };
+  if (colon > slash)
+    return {
+      repository: nameTag.slice(0, colon),
+      tag: nameTag.slice(colon + 1),
+      ...(digest ? { digest } : {}),
+    };
   return { repository: nameTag, ...(digest ? { digest } : {}) };
 }
 
@@ -107,7 +122,10 @@ function parseDocs(src: string, file: string): Document.Parsed[] {
     if (!err) continue;
     if (err.code === 'DUPLICATE_KEY') {
       const line = err.linePos?.[0].line ?? '?';
-      throw new YamlEditError('duplicate-key', `${file}: a key appears twice at line ${line}; refusing to guess which one is meant`);
+      throw new YamlEditError(
+        'duplicate-key',
+        `${file}: a key appears twice at line ${line}; refusing to guess which one is meant`,
+      );
     }
     throw new YamlEditError('invalid-yaml', `${file}: not valid YAML: ${err.message.split('\n')[0]}`);
   }
@@ -119,16 +137,31 @@ function scalarText(src: string, node: Scalar): string {
   return String(node.value);
 }
 
-function slotAt(src: string, file: string, docIndex: number, parent: Node, key: string, path: (string | number)[]): Slot | undefined {
+function slotAt(
+  src: string,
+  file: string,
+  docIndex: number,
+  parent: Node,
+  key: string,
+  path: (string | number)[],
+): Slot | undefined {
   if (!isMap(parent)) return undefined;
   const pairs = parent.items.filter((p) => isScalar(p.key) && p.key.value === key);
   if (pairs.length === 0) return undefined;
   const value = pairs[0]!.value;
   const where = `${file}: ${[...path, key].join('.')}`;
-  if (isAlias(value)) throw new YamlEditError('alias', `${where} is an alias (*${value.source}); edit the anchored value instead`);
-  if (!isScalar(value) || !value.range) throw new YamlEditError('not-a-string', `${where} is not a scalar value`);
+  if (isAlias(value))
+    throw new YamlEditError(
+      'alias',
+      `${where} is an alias (*${value.source}); edit the anchored value instead`,
+    );
+  if (!isScalar(value) || !value.range)
+    throw new YamlEditError('not-a-string', `${where} is not a scalar value`);
   if (value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED')
-    throw new YamlEditError('block-scalar', `${where} is a block scalar (| or >); refusing to edit inside it`);
+    throw new YamlEditError(
+      'block-scalar',
+      `${where} is a block scalar (| or >); refusing to edit inside it`,
+    );
   return { node: value, path: [...path, key], docIndex, text: scalarText(src, value) };
 }
 
@@ -160,7 +193,11 @@ function locate(src: string, docs: Document.Parsed[], target: ImageTarget, file:
       for (const [i, key] of keys.slice(0, -1).entries()) {
         if (!isMap(node)) return;
         node = node.get(key, true);
-        if (isAlias(node)) throw new YamlEditError('alias', `${file}: ${keys.slice(0, i + 1).join('.')} is an alias; edit the anchored value instead`);
+        if (isAlias(node))
+          throw new YamlEditError(
+            'alias',
+            `${file}: ${keys.slice(0, i + 1).join('.')} is an alias; edit the anchored value instead`,
+          );
       }
       if (!isMap(node)) return;
       const last = keys[keys.length - 1]!;
@@ -184,13 +221,25 @@ function locate(src: string, docs: Document.Parsed[], target: ImageTarget, file:
       }
     }
   });
-  const what = target.kind === 'kustomize' ? `an images entry named ${target.image}` : `the key ${target.key}`;
-  if (found.length === 0) throw new YamlEditError('missing-key', `${file}: no ${what}; add it once by hand, the action never creates keys`);
-  if (found.length > 1) throw new YamlEditError('duplicate-key', `${file}: ${what} appears ${found.length} times; refusing to guess which one is meant`);
+  const what =
+    target.kind === 'kustomize' ? `an images entry named ${target.image}` : `the key ${target.key}`;
+  if (found.length === 0)
+    throw new YamlEditError(
+      'missing-key',
+      `${file}: no ${what}; add it once by hand, the action never creates keys`,
+    );
+  if (found.length > 1)
+    throw new YamlEditError(
+      'duplicate-key',
+      `${file}: ${what} appears ${found.length} times; refusing to guess which one is meant`,
+    );
   const loc = found[0]!;
   if (loc.fields && !loc.fields.tag) {
     const key = loc.shape === 'kustomize' ? 'newTag' : 'tag';
-    throw new YamlEditError('missing-key', `${loc.where} has no ${key} key; add it once by hand, the action never creates keys`);
+    throw new YamlEditError(
+      'missing-key',
+      `${loc.where} has no ${key} key; add it once by hand, the action never creates keys`,
+    );
   }
   return loc;
 }
@@ -238,30 +287,48 @@ export interface EditOptions {
  * Set the image a target pins. The digest, when given, is written to the digest key if the file has one,
  * otherwise into the tag as `tag@sha256:…` (or into the full reference string).
  */
-export function setImage(src: string, target: ImageTarget, desired: ImageRef, options: EditOptions = {}): EditResult {
+export function setImage(
+  src: string,
+  target: ImageTarget,
+  desired: ImageRef,
+  options: EditOptions = {},
+): EditResult {
   const file = options.file ?? 'file';
   if (desired.digest !== undefined && !DIGEST.test(desired.digest))
     throw new YamlEditError('not-a-string', `digest must look like sha256:<64 hex>, got ${desired.digest}`);
-  if (!desired.tag || /[\s@]/.test(desired.tag)) throw new YamlEditError('not-a-string', `invalid tag "${desired.tag}"`);
+  if (!desired.tag || /[\s@]/.test(desired.tag))
+    throw new YamlEditError('not-a-string', `invalid tag "${desired.tag}"`);
   const docs = parseDocs(src, file);
   const loc = locate(src, docs, target, file);
   const before = current(loc);
   if (before.digest && !desired.digest)
-    throw new YamlEditError('digest-required', `${loc.where} pins a digest; give the new image's digest too (a stale digest would keep the old image)`);
+    throw new YamlEditError(
+      'digest-required',
+      `${loc.where} pins a digest; give the new image's digest too (a stale digest would keep the old image)`,
+    );
   if (!options.allowDowngrade && compareTags(desired.tag, before.tag) < 0)
-    throw new YamlEditError('downgrade', `${loc.where}: ${before.tag} → ${desired.tag} is a downgrade; set allow-downgrade to do it anyway`);
+    throw new YamlEditError(
+      'downgrade',
+      `${loc.where}: ${before.tag} → ${desired.tag} is a downgrade; set allow-downgrade to do it anyway`,
+    );
 
   const writes: { slot: Slot; value: string }[] = [];
   if (loc.whole) {
     const repository = desired.repository ?? before.repository!;
-    writes.push({ slot: loc.whole, value: `${repository}:${desired.tag}${desired.digest ? `@${desired.digest}` : ''}` });
+    writes.push({
+      slot: loc.whole,
+      value: `${repository}:${desired.tag}${desired.digest ? `@${desired.digest}` : ''}`,
+    });
   } else {
     const f = loc.fields!;
     const repoSlot = f.repository;
     if (desired.repository && desired.repository !== before.repository) {
       if (!repoSlot) {
         const key = loc.shape === 'kustomize' ? 'newName' : 'repository';
-        throw new YamlEditError('missing-key', `${loc.where} has no ${key} key for repository ${desired.repository}; add it once by hand`);
+        throw new YamlEditError(
+          'missing-key',
+          `${loc.where} has no ${key} key for repository ${desired.repository}; add it once by hand`,
+        );
       }
       writes.push({ slot: repoSlot, value: desired.repository });
     }
@@ -309,19 +376,33 @@ function isFlowContext(src: string, offset: number): boolean {
   return depth > 0;
 }
 
-function verify(output: string, beforeDocs: Document.Parsed[], loc: Located, target: ImageTarget, writes: { slot: Slot; value: string }[], file: string): ImageRef {
+function verify(
+  output: string,
+  beforeDocs: Document.Parsed[],
+  loc: Located,
+  target: ImageTarget,
+  writes: { slot: Slot; value: string }[],
+  file: string,
+): ImageRef {
   let afterDocs: Document.Parsed[];
   try {
     afterDocs = parseDocs(output, file);
   } catch (e) {
-    throw new YamlEditError('verify-failed', `${file}: the edited file no longer parses (${(e as Error).message}); nothing was written`);
+    throw new YamlEditError(
+      'verify-failed',
+      `${file}: the edited file no longer parses (${(e as Error).message}); nothing was written`,
+    );
   }
-  if (afterDocs.length !== beforeDocs.length) throw new YamlEditError('verify-failed', `${file}: the edit changed the number of documents`);
+  if (afterDocs.length !== beforeDocs.length)
+    throw new YamlEditError('verify-failed', `${file}: the edit changed the number of documents`);
   const expected = beforeDocs.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
   for (const { slot, value } of writes) setIn(expected[slot.docIndex], slot.path, value);
   const actual = afterDocs.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
   if (!isDeepStrictEqual(actual, expected))
-    throw new YamlEditError('verify-failed', `${loc.where}: after the edit other values changed too (an anchor shared with other keys?); nothing was written`);
+    throw new YamlEditError(
+      'verify-failed',
+      `${loc.where}: after the edit other values changed too (an anchor shared with other keys?); nothing was written`,
+    );
   return current(locate(output, afterDocs, target, file));
 }
 

@@ -29,11 +29,20 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
 
   it('opens a PR for one service in at most 6 API calls, changing only the image values', async () => {
     const mainBefore = await git(server, ['rev-parse', 'main']);
-    const rec = await bump(server, { services: 'frontend', tag: 'sha-9f8e7d6', digest: digestOf(1), 'trivy-counts': 'critical=0,high=2', 'quality-gate': 'OK' });
+    const rec = await bump(server, {
+      services: 'frontend',
+      tag: 'sha-9f8e7d6',
+      digest: digestOf(1),
+      'trivy-counts': 'critical=0,high=2',
+      'quality-gate': 'OK',
+    });
     expect(rec.failure).toBeUndefined();
     expect(rec.outputs['operation']).toBe('created');
     expect(rec.outputs['branch']).toBe('craftista/dev/frontend');
-    expect(rec.outputs['changed-files']!.split('\n').sort()).toEqual(['charts/craftista/values-dev.yaml', 'kubernetes/overlays/dev/frontend/kustomization.yaml']);
+    expect(rec.outputs['changed-files']!.split('\n').sort()).toEqual([
+      'charts/craftista/values-dev.yaml',
+      'kubernetes/overlays/dev/frontend/kustomization.yaml',
+    ]);
     expect(server.calls.length).toBeLessThanOrEqual(6);
     expect(server.calls.map((c) => c.operation)).toEqual([
       'graphql craftistaGitopsState',
@@ -62,7 +71,11 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
     ]);
 
     // the edited overlay still renders, pinned by tag and digest
-    const rendered = await renderOverlay(server, 'craftista/dev/frontend', 'kubernetes/overlays/dev/frontend');
+    const rendered = await renderOverlay(
+      server,
+      'craftista/dev/frontend',
+      'kubernetes/overlays/dev/frontend',
+    );
     expect(rendered).toContain(`image: ghcr.io/craftista/craftista-frontend:sha-9f8e7d6@${digestOf(1)}`);
 
     const pr = server.repo(GITOPS).pulls[0]!;
@@ -72,7 +85,9 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
     expect(pr.body).toContain('Trivy: critical 0, high 2');
     expect(pr.body).toContain('SonarQube quality gate: **OK**');
     expect(pr.body).toContain(`${server.serverUrl}/craftista/craftista/actions/runs/4242`);
-    expect(pr.body).toContain(`${server.serverUrl}/craftista/craftista/commit/9f8e7d6c5b4a39281706f5e4d3c2b1a098765432`);
+    expect(pr.body).toContain(
+      `${server.serverUrl}/craftista/craftista/commit/9f8e7d6c5b4a39281706f5e4d3c2b1a098765432`,
+    );
     expect(rec.outputs['pull-request-url']).toBe(`${server.serverUrl}/${GITOPS}/pull/${pr.number}`);
   });
 
@@ -95,50 +110,89 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
     server.resetCalls();
     const rec = await bump(server, { services: 'voting', tag: 'sha-2222222', digest: digestOf(4) });
     expect(rec.outputs['operation']).toBe('updated');
-    expect(server.calls.map((c) => c.operation)).toEqual(['graphql craftistaGitopsState', 'git/create-tree', 'git/create-commit', 'git/update-ref', 'pulls/update']);
+    expect(server.calls.map((c) => c.operation)).toEqual([
+      'graphql craftistaGitopsState',
+      'git/create-tree',
+      'git/create-commit',
+      'git/update-ref',
+      'pulls/update',
+    ]);
     expect((await git(server, ['rev-parse', 'craftista/dev/voting^'])).trim()).toBe(first);
     expect(server.repo(GITOPS).pulls).toHaveLength(1);
     expect(server.repo(GITOPS).pulls[0]!.body).toContain('sha-2222222');
-    expect(await git(server, ['show', 'craftista/dev/voting:kubernetes/overlays/dev/voting/kustomization.yaml'])).toContain(`digest: ${digestOf(4)}`);
+    expect(
+      await git(server, ['show', 'craftista/dev/voting:kubernetes/overlays/dev/voting/kustomization.yaml']),
+    ).toContain(`digest: ${digestOf(4)}`);
   });
 
   it('four services bumped at once all land, each on its own branch', async () => {
     const services = ['frontend', 'catalogue', 'voting', 'recommendation'];
-    const results = await Promise.all(services.map((s, i) => bump(server, { services: s, tag: `sha-${i}${i}${i}${i}${i}${i}${i}`, digest: digestOf(10 + i) })));
+    const results = await Promise.all(
+      services.map((s, i) =>
+        bump(server, { services: s, tag: `sha-${i}${i}${i}${i}${i}${i}${i}`, digest: digestOf(10 + i) }),
+      ),
+    );
     expect(results.map((r) => r.failure)).toEqual([undefined, undefined, undefined, undefined]);
     expect(results.map((r) => r.outputs['operation'])).toEqual(['created', 'created', 'created', 'created']);
     for (const [i, s] of services.entries()) {
       const values = await git(server, ['show', `craftista/dev/${s}:charts/craftista/values-dev.yaml`]);
       expect(values).toContain(`digest: ${digestOf(10 + i)}`);
     }
-    expect(server.repo(GITOPS).pulls.map((p) => p.head).sort()).toEqual(services.map((s) => `craftista/dev/${s}`).sort());
+    expect(
+      server
+        .repo(GITOPS)
+        .pulls.map((p) => p.head)
+        .sort(),
+    ).toEqual(services.map((s) => `craftista/dev/${s}`).sort());
   });
 
   it('four services racing on one shared branch all land: compare-and-swap, retry, no lost update', async () => {
     const services = ['frontend', 'catalogue', 'voting', 'recommendation'];
     const results = await Promise.all(
-      services.map((s, i) => bump(server, { services: s, tag: `sha-${i}${i}${i}${i}${i}${i}${i}`, digest: digestOf(20 + i), branch: 'craftista/dev/release' })),
+      services.map((s, i) =>
+        bump(server, {
+          services: s,
+          tag: `sha-${i}${i}${i}${i}${i}${i}${i}`,
+          digest: digestOf(20 + i),
+          branch: 'craftista/dev/release',
+        }),
+      ),
     );
     expect(results.map((r) => r.failure)).toEqual([undefined, undefined, undefined, undefined]);
     // git log on the bare repository: four bump commits on top of main, in some order
     const log = (await git(server, ['log', '--format=%s', 'main..craftista/dev/release'])).trim().split('\n');
     expect(log).toHaveLength(4);
-    expect(log.map((l) => l.replace(/^chore\(dev\): bump (\w+) .*$/, '$1')).sort()).toEqual([...services].sort());
+    expect(log.map((l) => l.replace(/^chore\(dev\): bump (\w+) .*$/, '$1')).sort()).toEqual(
+      [...services].sort(),
+    );
     const values = await git(server, ['show', 'craftista/dev/release:charts/craftista/values-dev.yaml']);
     for (const i of [0, 1, 2, 3]) expect(values).toContain(`digest: ${digestOf(20 + i)}`);
     expect(server.repo(GITOPS).pulls.filter((p) => p.state === 'open')).toHaveLength(1);
-    expect(server.calls.filter((c) => c.operation === 'git/create-ref' || c.operation === 'git/update-ref').some((c) => c.status === 422)).toBe(true);
+    expect(
+      server.calls
+        .filter((c) => c.operation === 'git/create-ref' || c.operation === 'git/update-ref')
+        .some((c) => c.status === 422),
+    ).toBe(true);
   });
 
   it('bumps several services in one commit on a batch branch', async () => {
-    const rec = await bump(server, { images: `frontend=sha-aaaaaaa@${digestOf(30)}\nvoting=sha-aaaaaaa@${digestOf(31)}` });
+    const rec = await bump(server, {
+      images: `frontend=sha-aaaaaaa@${digestOf(30)}\nvoting=sha-aaaaaaa@${digestOf(31)}`,
+    });
     expect(rec.outputs['branch']).toBe('craftista/dev/batch-9f8e7d6');
-    expect((await git(server, ['rev-list', '--count', 'main..craftista/dev/batch-9f8e7d6'])).trim()).toBe('1');
+    expect((await git(server, ['rev-list', '--count', 'main..craftista/dev/batch-9f8e7d6'])).trim()).toBe(
+      '1',
+    );
     expect(rec.outputs['changed-files']!.split('\n')).toHaveLength(3);
   });
 
   it('refuses a downgrade before writing anything', async () => {
-    await bump(server, { services: 'frontend', tag: '2.0.0', digest: digestOf(40), 'allow-downgrade': 'true' });
+    await bump(server, {
+      services: 'frontend',
+      tag: '2.0.0',
+      digest: digestOf(40),
+      'allow-downgrade': 'true',
+    });
     server.resetCalls();
     const rec = await bump(server, { services: 'frontend', tag: '1.9.0', digest: digestOf(41) });
     expect(rec.failure).toMatch(/2\.0\.0 → 1\.9\.0 is a downgrade; set allow-downgrade/);
@@ -147,18 +201,31 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
 
   it("fails fast, before any call, when given the workflow's GITHUB_TOKEN", async () => {
     const rec = await bump(server, { services: 'frontend', tag: 'x', token: 'workflow-token' });
-    expect(rec.failure).toMatch(/GITHUB_TOKEN: it cannot write to craftista\/craftista-gitops .*do not trigger workflows.*GitHub App token/);
+    expect(rec.failure).toMatch(
+      /GITHUB_TOKEN: it cannot write to craftista\/craftista-gitops .*do not trigger workflows.*GitHub App token/,
+    );
     expect(server.calls).toEqual([]);
   });
 
   it('stops on a read-only token after one read', async () => {
-    const rec = await bump(server, { services: 'frontend', tag: 'sha-1234567', digest: digestOf(5), token: 'read-token' });
+    const rec = await bump(server, {
+      services: 'frontend',
+      tag: 'sha-1234567',
+      digest: digestOf(5),
+      token: 'read-token',
+    });
     expect(rec.failure).toMatch(/READ permission on craftista\/craftista-gitops; it needs write access/);
     expect(server.calls).toHaveLength(1);
   });
 
   it('waits out a 429 secondary rate limit as retry-after says, then completes', async () => {
-    server.inject({ method: 'POST', path: /git\/trees$/, status: 429, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '3' } });
+    server.inject({
+      method: 'POST',
+      path: /git\/trees$/,
+      status: 429,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '3' },
+    });
     const started = Date.now();
     const rec = await bump(server, { services: 'frontend', tag: 'sha-7777777', digest: digestOf(6) });
     expect(rec.failure).toBeUndefined();
@@ -169,12 +236,22 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
 
   it('retries a 403 primary rate limit until its reset, and gives up cleanly when the reset is too far', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 1);
-    server.inject({ path: /git\/commits$/, status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
+    server.inject({
+      path: /git\/commits$/,
+      status: 403,
+      message: 'API rate limit exceeded for installation ID 1.',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+    });
     const ok = await bump(server, { services: 'frontend', tag: 'sha-7777777', digest: digestOf(6) });
     expect(ok.failure).toBeUndefined();
 
     const far = String(Math.floor(Date.now() / 1000) + 3600);
-    server.inject({ path: /git\/trees$/, status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': far } });
+    server.inject({
+      path: /git\/trees$/,
+      status: 403,
+      message: 'API rate limit exceeded for installation ID 1.',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': far },
+    });
     const before = server.repo(GITOPS).pulls.length;
     const rec = await bump(server, { services: 'catalogue', tag: 'sha-7777777', digest: digestOf(7) });
     expect(rec.failure).toMatch(/rate limit exceeded \(403\); it resets at/);
@@ -199,7 +276,11 @@ describe('gitops-bump against a GitHub Enterprise Server layout (/api/v3, /api/g
       expect(rec.outputs['pull-request-url']).toBe(`${server.serverUrl}/${GITOPS}/pull/1`);
       expect(server.calls.length).toBe(6);
       expect(server.violations).toEqual([]);
-      const rendered = await renderOverlay(server, 'craftista/dev/recommendation', 'kubernetes/overlays/dev/recommendation');
+      const rendered = await renderOverlay(
+        server,
+        'craftista/dev/recommendation',
+        'kubernetes/overlays/dev/recommendation',
+      );
       expect(rendered).toContain(`craftista-recommendation:sha-5555555@${digestOf(9)}`);
     } finally {
       await server.close();

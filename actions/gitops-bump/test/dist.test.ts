@@ -39,7 +39,10 @@ describe('the committed bundle', () => {
         INPUT_DIGEST: digestOf(77),
         INPUT_ENVIRONMENT: 'dev',
       };
-      const { stdout } = await promisify(execFile)(process.execPath, [join(actionDir, 'dist', 'index.js')], { env, cwd: dir });
+      const { stdout } = await promisify(execFile)(process.execPath, [join(actionDir, 'dist', 'index.js')], {
+        env,
+        cwd: dir,
+      });
       expect(stdout).toMatch(/dev: created http/);
       const out = await readFile(output, 'utf8');
       expect(out).toMatch(/operation<<ghadelimiter_[\w-]+\ncreated\n/);

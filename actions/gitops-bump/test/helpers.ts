@@ -40,8 +40,15 @@ export function actionEnv(server: GitHubServer, extra: Record<string, string> = 
   };
 }
 
-export function io(server: GitHubServer, inputs: Record<string, string>, env: Record<string, string> = {}): RecordingIO {
-  return recordingIO({ config: CONFIG, token: 'app-token', 'workflow-token': 'workflow-token', ...inputs }, actionEnv(server, env));
+export function io(
+  server: GitHubServer,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): RecordingIO {
+  return recordingIO(
+    { config: CONFIG, token: 'app-token', 'workflow-token': 'workflow-token', ...inputs },
+    actionEnv(server, env),
+  );
 }
 
 export function git(server: GitHubServer, args: string[]): Promise<string> {
@@ -52,7 +59,8 @@ export function kustomizeBinary(): string {
   const dir = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
   const pinned = join(dir, 'kustomize-v5.7.1', 'kustomize');
   if (existsSync(pinned)) return pinned;
-  for (const p of (process.env['PATH'] ?? '').split(':')) if (p && existsSync(join(p, 'kustomize'))) return join(p, 'kustomize');
+  for (const p of (process.env['PATH'] ?? '').split(':'))
+    if (p && existsSync(join(p, 'kustomize'))) return join(p, 'kustomize');
   throw new Error(`kustomize v5.7.1 not found at ${pinned} or on PATH: run scripts/install-tools.sh`);
 }
 
@@ -62,7 +70,9 @@ export async function renderOverlay(server: GitHubServer, branch: string, overla
   try {
     const repo = server.repo(GITOPS).git.dir;
     await exec('sh', ['-c', `git -C "${repo}" archive "${branch}" | tar -x -C "${dir}"`]);
-    const { stdout } = await exec(kustomizeBinary(), ['build', join(dir, overlay)], { maxBuffer: 32 * 1024 * 1024 });
+    const { stdout } = await exec(kustomizeBinary(), ['build', join(dir, overlay)], {
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return stdout;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -14,19 +14,32 @@ function tool(name: string, version: string): string {
   const dir = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
   const pinned = join(dir, `${name}-${version}`, name);
   if (existsSync(pinned)) return pinned;
-  for (const p of (process.env['PATH'] ?? '').split(':')) if (p && existsSync(join(p, name))) return join(p, name);
-  throw new Error(`${name} not found at ${pinned} or on PATH: run scripts/install-tools.sh${name === 'shellcheck' ? ' (shellcheck: apt-get install -y shellcheck)' : ''}`);
+  for (const p of (process.env['PATH'] ?? '').split(':'))
+    if (p && existsSync(join(p, name))) return join(p, name);
+  throw new Error(
+    `${name} not found at ${pinned} or on PATH: run scripts/install-tools.sh${name === 'shellcheck' ? ' (shellcheck: apt-get install -y shellcheck)' : ''}`,
+  );
 }
 
 describe('workflows', () => {
   it('every workflow passes actionlint with shellcheck', async () => {
-    const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(WORKFLOWS, f));
-    expect(files.map((f) => f.split('/').pop())).toEqual(expect.arrayContaining(['images.yml', 'promote.yml']));
+    const files = readdirSync(WORKFLOWS)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(WORKFLOWS, f));
+    expect(files.map((f) => f.split('/').pop())).toEqual(
+      expect.arrayContaining(['images.yml', 'promote.yml']),
+    );
     const shellcheck = tool('shellcheck', 'system');
     try {
-      await promisify(execFile)(tool('actionlint', 'v1.7.12'), ['-shellcheck', shellcheck, '-no-color', ...files], { cwd: ROOT });
+      await promisify(execFile)(
+        tool('actionlint', 'v1.7.12'),
+        ['-shellcheck', shellcheck, '-no-color', ...files],
+        { cwd: ROOT },
+      );
     } catch (e) {
-      throw new Error(`actionlint found problems:\n${(e as { stdout?: string }).stdout ?? (e as Error).message}`);
+      throw new Error(
+        `actionlint found problems:\n${(e as { stdout?: string }).stdout ?? (e as Error).message}`,
+      );
     }
   });
 
@@ -34,7 +47,9 @@ describe('workflows', () => {
     for (const file of ['images.yml', 'promote.yml']) {
       const text = readFileSync(join(WORKFLOWS, file), 'utf8');
       const uses = [...text.matchAll(/uses:\s*(\S+)/g)].map((m) => m[1]!);
-      for (const u of uses) if (!u.startsWith('./')) expect(u, `${file}: ${u}`).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/);
+      for (const u of uses)
+        if (!u.startsWith('./'))
+          expect(u, `${file}: ${u}`).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/);
       const wf = parse(text) as { permissions: Record<string, string> };
       expect(wf.permissions).toEqual({ contents: 'read' });
     }
@@ -42,9 +57,22 @@ describe('workflows', () => {
 
   it('maps turbo affected workspaces and Dockerfile changes to services', () => {
     const config = readFileSync(CONFIG, 'utf8');
-    const turbo = (paths: string[]) => JSON.stringify({ packageManager: 'npm', packages: { count: paths.length, items: paths.map((path) => ({ name: path, path })) } });
-    expect(affectedServices(config, turbo(['apps/voting', 'packages/contracts']), 'apps/voting/src/app.ts\n')).toEqual(['voting']);
-    expect(affectedServices(config, turbo(['actions/gitops-bump']), 'actions/gitops-bump/src/main.ts\n')).toEqual([]);
-    expect(affectedServices(config, turbo([]), 'docker/Dockerfile\n')).toEqual(['frontend', 'catalogue', 'voting', 'recommendation']);
+    const turbo = (paths: string[]) =>
+      JSON.stringify({
+        packageManager: 'npm',
+        packages: { count: paths.length, items: paths.map((path) => ({ name: path, path })) },
+      });
+    expect(
+      affectedServices(config, turbo(['apps/voting', 'packages/contracts']), 'apps/voting/src/app.ts\n'),
+    ).toEqual(['voting']);
+    expect(
+      affectedServices(config, turbo(['actions/gitops-bump']), 'actions/gitops-bump/src/main.ts\n'),
+    ).toEqual([]);
+    expect(affectedServices(config, turbo([]), 'docker/Dockerfile\n')).toEqual([
+      'frontend',
+      'catalogue',
+      'voting',
+      'recommendation',
+    ]);
   });
 });

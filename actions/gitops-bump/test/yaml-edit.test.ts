@@ -8,7 +8,10 @@ const dir = new URL('./fixtures/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, dir), 'utf8');
 const digest = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 const NEW = digest('new build');
-const k = (name: string): ImageTarget => ({ kind: 'kustomize', image: `ghcr.io/craftista/craftista-${name}` });
+const k = (name: string): ImageTarget => ({
+  kind: 'kustomize',
+  image: `ghcr.io/craftista/craftista-${name}`,
+});
 const h = (key: string): ImageTarget => ({ kind: 'helm', key });
 
 // file, target, new image, number of values that must change
@@ -16,7 +19,7 @@ const corpus: [string, ImageTarget, ImageRef, number][] = [
   ['k01-overlay.yaml', k('frontend'), { tag: 'sha-9f8e7d6', digest: NEW }, 2],
   ['k02-comments.yaml', k('catalogue'), { tag: '1.5.0', digest: NEW }, 2],
   ['k03-double-quoted.yaml', k('voting'), { tag: '2.1.0', digest: NEW }, 2],
-  ['k04-single-quoted.yaml', k('recommendation'), { tag: "0.10.0", digest: NEW }, 2],
+  ['k04-single-quoted.yaml', k('recommendation'), { tag: '0.10.0', digest: NEW }, 2],
   ['k05-flow.yaml', k('frontend'), { tag: '1.0.1', digest: NEW }, 2],
   ['k06-crlf.yaml', k('frontend'), { tag: 'sha-bbbbbbb', digest: NEW }, 2],
   ['k07-many-images.yaml', k('catalogue'), { tag: 'sha-2222222', digest: NEW }, 2],
@@ -71,7 +74,9 @@ describe('a bump changes only the bytes of the target values', () => {
     }
     expect(result.output).toBe(rebuilt);
     // only the lines holding a changed value differ (flow styles hold several values on one line)
-    expect(changedLines(src, result.output)).toEqual([...new Set(result.changes.map((c) => c.line))].sort((a, b) => a - b));
+    expect(changedLines(src, result.output)).toEqual(
+      [...new Set(result.changes.map((c) => c.line))].sort((a, b) => a - b),
+    );
     // CRLF files stay CRLF
     expect(result.output.split('\r\n').length).toBe(src.split('\r\n').length);
 
@@ -89,15 +94,28 @@ describe('a bump changes only the bytes of the target values', () => {
 
   it('keeps a plain scalar plain and quotes only when a plain value would read back as something else', () => {
     const src = 'frontend:\n  image:\n    repository: r\n    tag: 1.0.0 # c\n';
-    expect(setImage(src, h('frontend.image'), { tag: '1.10' }).output).toBe('frontend:\n  image:\n    repository: r\n    tag: "1.10" # c\n');
-    expect(setImage(src, h('frontend.image'), { tag: '1.1.0' }).output).toBe('frontend:\n  image:\n    repository: r\n    tag: 1.1.0 # c\n');
+    expect(setImage(src, h('frontend.image'), { tag: '1.10' }).output).toBe(
+      'frontend:\n  image:\n    repository: r\n    tag: "1.10" # c\n',
+    );
+    expect(setImage(src, h('frontend.image'), { tag: '1.1.0' }).output).toBe(
+      'frontend:\n  image:\n    repository: r\n    tag: 1.1.0 # c\n',
+    );
   });
 
   it('writes the repository when the image moves, only if the file has a key for it', () => {
     const src = read('corpus/k13-indentless.yaml');
-    const moved = setImage(src, k('voting'), { repository: 'ghcr.io/craftista/craftista-voting', tag: '2.4.0', digest: NEW });
+    const moved = setImage(src, k('voting'), {
+      repository: 'ghcr.io/craftista/craftista-voting',
+      tag: '2.4.0',
+      digest: NEW,
+    });
     expect(readImage(moved.output, k('voting')).repository).toBe('ghcr.io/craftista/craftista-voting');
-    expect(() => setImage(read('corpus/k09-no-newname.yaml'), k('frontend'), { repository: 'quay.io/x/frontend', tag: 'build-43' })).toThrow(/no newName key/);
+    expect(() =>
+      setImage(read('corpus/k09-no-newname.yaml'), k('frontend'), {
+        repository: 'quay.io/x/frontend',
+        tag: 'build-43',
+      }),
+    ).toThrow(/no newName key/);
   });
 });
 
@@ -114,25 +132,74 @@ describe('refusals', () => {
     expect((error as YamlEditError).message).toMatch(message);
   };
 
-  it('refuses a missing target key', () => refuse('missing-tag.yaml', h('frontend.image'), { tag: '1.0.1' }, 'missing-key', /frontend\.image has no tag key/));
-  it('refuses a missing images entry', () => refuse('missing-entry.yaml', k('frontend'), { tag: '1.0.1' }, 'missing-key', /no an images entry named ghcr\.io\/craftista\/craftista-frontend|no images entry|images entry named/));
-  it('refuses a key that appears twice', () => refuse('duplicate-key.yaml', h('frontend.image'), { tag: '1.0.2' }, 'duplicate-key', /appears twice at line 5/));
-  it('refuses an image entry that appears twice', () => refuse('duplicate-entry.yaml', k('frontend'), { tag: '1.0.2' }, 'duplicate-key', /appears 2 times/));
-  it('refuses a value in a block scalar', () => refuse('block-scalar.yaml', h('frontend.image'), { tag: '1.0.1' }, 'block-scalar', /block scalar/));
-  it('refuses a value that lives only inside a block string', () => refuse('inside-block-string.yaml', h('frontend.image'), { tag: '1.0.1' }, 'missing-key', /no the key frontend\.image|frontend\.image/));
+  it('refuses a missing target key', () =>
+    refuse(
+      'missing-tag.yaml',
+      h('frontend.image'),
+      { tag: '1.0.1' },
+      'missing-key',
+      /frontend\.image has no tag key/,
+    ));
+  it('refuses a missing images entry', () =>
+    refuse(
+      'missing-entry.yaml',
+      k('frontend'),
+      { tag: '1.0.1' },
+      'missing-key',
+      /no an images entry named ghcr\.io\/craftista\/craftista-frontend|no images entry|images entry named/,
+    ));
+  it('refuses a key that appears twice', () =>
+    refuse(
+      'duplicate-key.yaml',
+      h('frontend.image'),
+      { tag: '1.0.2' },
+      'duplicate-key',
+      /appears twice at line 5/,
+    ));
+  it('refuses an image entry that appears twice', () =>
+    refuse('duplicate-entry.yaml', k('frontend'), { tag: '1.0.2' }, 'duplicate-key', /appears 2 times/));
+  it('refuses a value in a block scalar', () =>
+    refuse('block-scalar.yaml', h('frontend.image'), { tag: '1.0.1' }, 'block-scalar', /block scalar/));
+  it('refuses a value that lives only inside a block string', () =>
+    refuse(
+      'inside-block-string.yaml',
+      h('frontend.image'),
+      { tag: '1.0.1' },
+      'missing-key',
+      /no the key frontend\.image|frontend\.image/,
+    ));
   it('refuses an alias', () => refuse('alias.yaml', h('frontend.image'), { tag: '1.0.1' }, 'alias', /alias/));
   it('refuses an edit that would also change another key through a shared anchor', () =>
-    refuse('shared-anchor.yaml', h('frontend.image'), { tag: '1.0.1' }, 'verify-failed', /other values changed/));
+    refuse(
+      'shared-anchor.yaml',
+      h('frontend.image'),
+      { tag: '1.0.1' },
+      'verify-failed',
+      /other values changed/,
+    ));
   it('refuses a downgrade unless allowed', () => {
     const src = read('corpus/v02-comments.yaml');
-    expect(() => setImage(src, h('frontend.image'), { tag: '0.9.0', digest: NEW })).toThrow(/1\.0\.0 → 0\.9\.0 is a downgrade; set allow-downgrade/);
-    expect(() => setImage(read('corpus/k12-build-number.yaml'), k('catalogue'), { tag: '40', digest: NEW })).toThrow(YamlEditError);
-    expect(readImage(setImage(src, h('frontend.image'), { tag: '0.9.0', digest: NEW }, { allowDowngrade: true }).output, h('frontend.image')).tag).toBe('0.9.0');
+    expect(() => setImage(src, h('frontend.image'), { tag: '0.9.0', digest: NEW })).toThrow(
+      /1\.0\.0 → 0\.9\.0 is a downgrade; set allow-downgrade/,
+    );
+    expect(() =>
+      setImage(read('corpus/k12-build-number.yaml'), k('catalogue'), { tag: '40', digest: NEW }),
+    ).toThrow(YamlEditError);
+    expect(
+      readImage(
+        setImage(src, h('frontend.image'), { tag: '0.9.0', digest: NEW }, { allowDowngrade: true }).output,
+        h('frontend.image'),
+      ).tag,
+    ).toBe('0.9.0');
   });
   it('refuses to leave a stale digest behind a new tag', () => {
-    expect(() => setImage(read('corpus/k01-overlay.yaml'), k('frontend'), { tag: 'sha-9999999' })).toThrow(/pins a digest; give the new image's digest/);
+    expect(() => setImage(read('corpus/k01-overlay.yaml'), k('frontend'), { tag: 'sha-9999999' })).toThrow(
+      /pins a digest; give the new image's digest/,
+    );
   });
   it('refuses a malformed digest', () => {
-    expect(() => setImage(read('corpus/k01-overlay.yaml'), k('frontend'), { tag: 'x', digest: 'sha256:abc' })).toThrow(/sha256:<64 hex>/);
+    expect(() =>
+      setImage(read('corpus/k01-overlay.yaml'), k('frontend'), { tag: 'x', digest: 'sha256:abc' }),
+    ).toThrow(/sha256:<64 hex>/);
   });
 });

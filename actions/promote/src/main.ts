@@ -1,5 +1,15 @@
 // promote: copy the image pins of one environment to the next through a pull request (never merged here).
-import { boolInput, createOctokit, currentRunUrl, describeGitHubError, listInput, loadServicesConfig, selectServices, type ActionIO, type OctokitOptions } from '@craftista/actions-shared';
+import {
+  boolInput,
+  createOctokit,
+  currentRunUrl,
+  describeGitHubError,
+  listInput,
+  loadServicesConfig,
+  selectServices,
+  type ActionIO,
+  type OctokitOptions,
+} from '@craftista/actions-shared';
 import {
   GitOpsError,
   YamlEditError,
@@ -23,22 +33,39 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   const from = io.input('from');
   const to = io.input('to');
   const envs = config.gitops.environments;
-  if (!envs.includes(from) || !envs.includes(to)) throw new PromoteError(`from and to must be environments of ${config.source} (${envs.join(', ')}); got "${from}" → "${to}"`);
-  if (envs.indexOf(to) <= envs.indexOf(from)) throw new PromoteError(`promotion goes forward (${envs.join(' → ')}); "${from}" → "${to}" does not`);
+  if (!envs.includes(from) || !envs.includes(to))
+    throw new PromoteError(
+      `from and to must be environments of ${config.source} (${envs.join(', ')}); got "${from}" → "${to}"`,
+    );
+  if (envs.indexOf(to) <= envs.indexOf(from))
+    throw new PromoteError(`promotion goes forward (${envs.join(' → ')}); "${from}" → "${to}" does not`);
   const repository = io.input('repository') || config.gitops.repository;
   const base = io.input('base') || config.gitops.branch;
   const token = io.input('token');
   checkToken(token, io.input('workflow-token'), repository, io.env['GITHUB_REPOSITORY']);
   io.secret(token);
   const services = selectServices(config, io.input('services') || 'all');
-  const gh = createOctokit({ token, env: io.env, log: { info: io.info, warning: io.warning }, ...deps.octokit }) as unknown as GitHubApi;
+  const gh = createOctokit({
+    token,
+    env: io.env,
+    log: { info: io.info, warning: io.warning },
+    ...deps.octokit,
+  }) as unknown as GitHubApi;
   const sourceRepository = io.input('source-repository') || io.env['GITHUB_REPOSITORY'];
   const names = services.map((s) => s.name);
   const runUrl = currentRunUrl(io.env);
   try {
     const images = await sourceImages(gh, repository, base, services, from);
-    const changes = images.map((c) => ({ ...c, files: fileTargets(services.find((s) => s.name === c.service)!, to) }));
-    io.info(`${from} runs: ${changes.map((c) => `${c.service} ${c.image.tag}@${c.image.digest}`).join(', ')}`);
+    const changes = images.map((c) => ({
+      ...c,
+      files: fileTargets(
+        services.find((s) => s.name === c.service)!,
+        to,
+      ),
+    }));
+    io.info(
+      `${from} runs: ${changes.map((c) => `${c.service} ${c.image.tag}@${c.image.digest}`).join(', ')}`,
+    );
     const result = await applyBump(gh, {
       repository,
       base,
@@ -49,7 +76,12 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
       log: io.info,
       pullRequest: {
         title: `${to}: promote ${names.length === config.services.length ? 'all services' : names.join(', ')} from ${from}`,
-        body: (outcomes) => renderBody(to, outcomes, { promotedFrom: from, compareLinks: compareLinks(outcomes, sourceRepository, io.env), ...(runUrl ? { runUrl } : {}) }),
+        body: (outcomes) =>
+          renderBody(to, outcomes, {
+            promotedFrom: from,
+            compareLinks: compareLinks(outcomes, sourceRepository, io.env),
+            ...(runUrl ? { runUrl } : {}),
+          }),
         labels: listInput(io.input('labels') || `gitops,promotion,env:${to}`),
         reviewers: listInput(io.input('reviewers')),
         teamReviewers: listInput(io.input('team-reviewers')),
@@ -57,7 +89,9 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     });
     writeOutputs(io, result);
     summarize(io, `promote ${from} → ${to} (${repository})`, to, result);
-    io.info(`${to}: ${result.operation}${result.pullRequest ? ` ${result.pullRequest.url}` : ''}${to === 'prod' ? ' (prod: review and merge by hand)' : ''}`);
+    io.info(
+      `${to}: ${result.operation}${result.pullRequest ? ` ${result.pullRequest.url}` : ''}${to === 'prod' ? ' (prod: review and merge by hand)' : ''}`,
+    );
   } catch (err) {
     if (err instanceof YamlEditError || err instanceof GitOpsError || err instanceof PromoteError) throw err;
     throw new Error(describeGitHubError(err));

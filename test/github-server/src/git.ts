@@ -12,13 +12,22 @@ export class GitError extends Error {}
 export class BareRepo {
   constructor(readonly dir: string) {}
 
-  async git(args: string[], opts: { input?: string | Buffer; env?: Record<string, string> } = {}): Promise<string> {
+  async git(
+    args: string[],
+    opts: { input?: string | Buffer; env?: Record<string, string> } = {},
+  ): Promise<string> {
     if (opts.input === undefined) {
       try {
-        const { stdout } = await exec('git', args, { cwd: this.dir, env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 });
+        const { stdout } = await exec('git', args, {
+          cwd: this.dir,
+          env: { ...process.env, ...opts.env },
+          maxBuffer: 64 * 1024 * 1024,
+        });
         return stdout;
       } catch (e) {
-        throw new GitError(`git ${args.join(' ')}: ${(e as { stderr?: string }).stderr?.trim() ?? (e as Error).message}`);
+        throw new GitError(
+          `git ${args.join(' ')}: ${(e as { stderr?: string }).stderr?.trim() ?? (e as Error).message}`,
+        );
       }
     }
     return new Promise((resolve, reject) => {
@@ -29,7 +38,9 @@ export class BareRepo {
       child.stderr.on('data', (d: Buffer) => err.push(d));
       child.on('error', reject);
       child.on('close', (code) =>
-        code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new GitError(`git ${args.join(' ')}: ${Buffer.concat(err).toString().trim()}`)),
+        code === 0
+          ? resolve(Buffer.concat(out).toString('utf8'))
+          : reject(new GitError(`git ${args.join(' ')}: ${Buffer.concat(err).toString().trim()}`)),
       );
       child.stdin.end(opts.input);
     });
@@ -77,7 +88,9 @@ export class BareRepo {
   }
 
   /** Tree entries (top level), with sizes for blobs. */
-  async lsTree(tree: string): Promise<{ mode: string; type: string; sha: string; size?: number; path: string }[]> {
+  async lsTree(
+    tree: string,
+  ): Promise<{ mode: string; type: string; sha: string; size?: number; path: string }[]> {
     const out = await this.git(['ls-tree', '-l', '-z', tree]);
     return out
       .split('\0')
@@ -90,7 +103,10 @@ export class BareRepo {
   }
 
   /** Build a tree from a base tree plus changes, through a throwaway index. */
-  async writeTree(base: string | undefined, entries: { path: string; mode: string; sha: string | null }[]): Promise<string> {
+  async writeTree(
+    base: string | undefined,
+    entries: { path: string; mode: string; sha: string | null }[],
+  ): Promise<string> {
     const tmp = await mkdtemp(join(tmpdir(), 'gh-index-'));
     const env = { GIT_INDEX_FILE: join(tmp, 'index') };
     try {
@@ -98,7 +114,8 @@ export class BareRepo {
       else await this.git(['read-tree', '--empty'], { env });
       for (const e of entries) {
         if (e.sha === null) await this.git(['update-index', '--force-remove', '--', e.path], { env });
-        else await this.git(['update-index', '--add', '--cacheinfo', `${e.mode},${e.sha},${e.path}`], { env });
+        else
+          await this.git(['update-index', '--add', '--cacheinfo', `${e.mode},${e.sha},${e.path}`], { env });
       }
       return (await this.git(['write-tree'], { env })).trim();
     } finally {
@@ -106,7 +123,12 @@ export class BareRepo {
     }
   }
 
-  async commitTree(tree: string, parents: string[], message: string, who: { name: string; email: string; date: string }): Promise<string> {
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    who: { name: string; email: string; date: string },
+  ): Promise<string> {
     const env = {
       GIT_AUTHOR_NAME: who.name,
       GIT_AUTHOR_EMAIL: who.email,
@@ -115,10 +137,14 @@ export class BareRepo {
       GIT_COMMITTER_EMAIL: who.email,
       GIT_COMMITTER_DATE: who.date,
     };
-    return (await this.git(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], { input: message, env })).trim();
+    return (
+      await this.git(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p])], { input: message, env })
+    ).trim();
   }
 
-  async readCommit(sha: string): Promise<{ tree: string; parents: string[]; message: string; author: string }> {
+  async readCommit(
+    sha: string,
+  ): Promise<{ tree: string; parents: string[]; message: string; author: string }> {
     const raw = await this.git(['cat-file', 'commit', sha]);
     const [head, ...rest] = raw.split('\n\n');
     const lines = head!.split('\n');
@@ -131,7 +157,10 @@ export class BareRepo {
   }
 
   /** The blob at a path in a commit, or undefined. */
-  async fileAt(commit: string, path: string): Promise<{ mode: string; sha: string; text: string } | undefined> {
+  async fileAt(
+    commit: string,
+    path: string,
+  ): Promise<{ mode: string; sha: string; text: string } | undefined> {
     const out = await this.git(['ls-tree', '-z', commit, '--', path]);
     const line = out.split('\0').find(Boolean);
     if (!line) return undefined;

@@ -29,7 +29,13 @@ const commitObject = (git: BareRepo, oid: string) => ({
       mode: parseInt(f.mode, 8),
       oid: f.sha,
       type: 'blob',
-      object: { __typename: 'Blob', oid: f.sha, text: f.text, byteSize: Buffer.byteLength(f.text), isBinary: false },
+      object: {
+        __typename: 'Blob',
+        oid: f.sha,
+        text: f.text,
+        byteSize: Buffer.byteLength(f.text),
+        isBinary: false,
+      },
     };
   },
   history: async ({ first }: { first?: number }) => {
@@ -52,12 +58,23 @@ export class GitHubGraphql {
     this.schema = buildSchema(readFileSync(schemaFile(), 'utf8'), { assumeValidSDL: true });
   }
 
-  async execute(server: GitHubServer, token: TokenInfo, query: string, variables: Record<string, unknown>, operationName?: string): Promise<GraphqlOutcome> {
+  async execute(
+    server: GitHubServer,
+    token: TokenInfo,
+    query: string,
+    variables: Record<string, unknown>,
+    operationName?: string,
+  ): Promise<GraphqlOutcome> {
     let document;
     try {
       document = parse(query);
     } catch (e) {
-      return { response: { errors: [{ message: (e as Error).message }] }, operation: 'unparsable', mutation: false, invalid: (e as Error).message };
+      return {
+        response: { errors: [{ message: (e as Error).message }] },
+        operation: 'unparsable',
+        mutation: false,
+        invalid: (e as Error).message,
+      };
     }
     const errors = validate(this.schema, document);
     const op = getOperationAST(document, operationName);
@@ -65,7 +82,12 @@ export class GitHubGraphql {
     const mutation = op?.operation === 'mutation';
     if (errors.length) {
       const invalid = errors.map((e) => e.message).join('; ');
-      return { response: { errors: errors.map((e) => ({ message: e.message })) }, operation: name, mutation, invalid };
+      return {
+        response: { errors: errors.map((e) => ({ message: e.message })) },
+        operation: name,
+        mutation,
+        invalid,
+      };
     }
     const repoObject = (repo: RepoState) => ({
       nameWithOwner: repo.fullName,
@@ -77,7 +99,17 @@ export class GitHubGraphql {
         const [, kind, ...rest] = full.split('/');
         return { name: rest.join('/'), prefix: `refs/${kind}/`, target: commitObject(repo.git, oid) };
       },
-      pullRequests: ({ headRefName, baseRefName, states, first }: { headRefName?: string; baseRefName?: string; states?: string[]; first?: number }) => {
+      pullRequests: ({
+        headRefName,
+        baseRefName,
+        states,
+        first,
+      }: {
+        headRefName?: string;
+        baseRefName?: string;
+        states?: string[];
+        first?: number;
+      }) => {
         const list = repo.pulls.filter(
           (p) =>
             (!headRefName || p.head === headRefName) &&
@@ -117,10 +149,17 @@ export class GitHubGraphql {
         throw new Error(`Could not resolve to a node with the global id of '${input.pullRequestId}'`);
       },
     };
-    const result = await execute({ schema: this.schema, document, rootValue: root, variableValues: variables, ...(operationName ? { operationName } : {}) });
+    const result = await execute({
+      schema: this.schema,
+      document,
+      rootValue: root,
+      variableValues: variables,
+      ...(operationName ? { operationName } : {}),
+    });
     const response: GraphqlOutcome['response'] = {};
     if (result.data) response.data = result.data;
-    if (result.errors?.length) response.errors = result.errors.map((e) => ({ message: e.message, type: 'UNPROCESSABLE' }));
+    if (result.errors?.length)
+      response.errors = result.errors.map((e) => ({ message: e.message, type: 'UNPROCESSABLE' }));
     return { response, operation: name, mutation };
   }
 }

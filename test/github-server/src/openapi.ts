@@ -32,7 +32,8 @@ function specFile(): string {
   return join(packageDir('@octokit/openapi'), 'generated', 'api.github.com.json');
 }
 
-const pointer = (parts: string[]) => '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+const pointer = (parts: string[]) =>
+  '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 export class OpenApi {
   readonly spec: Spec;
@@ -74,7 +75,12 @@ export class OpenApi {
     for (const [path, item] of Object.entries(this.spec.paths)) {
       for (const [method, op] of Object.entries(item)) {
         if (op?.operationId !== operationId) continue;
-        const v: OperationValidators = { operationId, method: method.toUpperCase(), path, responses: new Map() };
+        const v: OperationValidators = {
+          operationId,
+          method: method.toUpperCase(),
+          path,
+          responses: new Map(),
+        };
         if (op.requestBody) {
           const body = this.deref(op.requestBody, ['paths', path, method, 'requestBody']);
           const media = (body.node as { content?: Record<string, unknown> }).content?.['application/json'];
@@ -83,7 +89,10 @@ export class OpenApi {
         for (const status of Object.keys(op.responses)) {
           const res = this.deref(op.responses[status], ['paths', path, method, 'responses', status]);
           const media = (res.node as { content?: Record<string, unknown> }).content?.['application/json'];
-          v.responses.set(Number(status), media ? this.compileAt([...res.parts, 'content', 'application/json', 'schema']) : null);
+          v.responses.set(
+            Number(status),
+            media ? this.compileAt([...res.parts, 'content', 'application/json', 'schema']) : null,
+          );
         }
         this.byId.set(operationId, v);
         return v;
@@ -101,5 +110,8 @@ export class OpenApi {
 }
 
 export function describeErrors(validate: ValidateFunction): string {
-  return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+    .join('; ');
 }

@@ -158,7 +158,11 @@ export class GitHubServer {
       const env = { GIT_INDEX_FILE: join(dir, 'seed-index') };
       await git.git(['--work-tree', fromDir, 'add', '-A', '.'], { env });
       const tree = (await git.git(['write-tree'], { env })).trim();
-      const sha = await git.commitTree(tree, [], 'Initial GitOps repository\n', { name: 'seed', email: 'seed@example.com', date: now() });
+      const sha = await git.commitTree(tree, [], 'Initial GitOps repository\n', {
+        name: 'seed',
+        email: 'seed@example.com',
+        date: now(),
+      });
       await git.git(['update-ref', 'refs/heads/main', sha]);
     }
     const state: RepoState = { fullName, git, pulls: [] };
@@ -193,12 +197,18 @@ export class GitHubServer {
     const base = (await repo.git.resolveRef(`refs/heads/${pr.base}`))!;
     const head = (await repo.git.resolveRef(`refs/heads/${pr.head}`))!;
     const tree = (await repo.git.git(['merge-tree', '--write-tree', base, head])).trim().split('\n')[0]!;
-    const sha = await repo.git.commitTree(tree, [base, head], `Merge pull request #${number} from ${pr.head}\n\n${pr.title}\n`, {
-      name: 'merger',
-      email: 'merger@example.com',
-      date: now(),
-    });
-    if (!(await repo.git.updateRef(`refs/heads/${pr.base}`, sha, base))) throw new Error('base moved during merge');
+    const sha = await repo.git.commitTree(
+      tree,
+      [base, head],
+      `Merge pull request #${number} from ${pr.head}\n\n${pr.title}\n`,
+      {
+        name: 'merger',
+        email: 'merger@example.com',
+        date: now(),
+      },
+    );
+    if (!(await repo.git.updateRef(`refs/heads/${pr.base}`, sha, base)))
+      throw new Error('base moved during merge');
     pr.state = 'closed';
     return sha;
   }
@@ -212,19 +222,36 @@ export class GitHubServer {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const isGraphql = url.pathname === (this.prefix === '/api/v3' ? '/api/graphql' : '/graphql');
-    const path = isGraphql ? '/graphql' : url.pathname.startsWith(this.prefix) ? url.pathname.slice(this.prefix.length) : url.pathname;
+    const path = isGraphql
+      ? '/graphql'
+      : url.pathname.startsWith(this.prefix)
+        ? url.pathname.slice(this.prefix.length)
+        : url.pathname;
     const started = performance.now();
-    const record: CallRecord = { method, path, operation: 'unrouted', status: 0, write: method !== 'GET', ms: 0 };
+    const record: CallRecord = {
+      method,
+      path,
+      operation: 'unrouted',
+      status: 0,
+      write: method !== 'GET',
+      ms: 0,
+    };
     this.calls.push(record);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       record.ms = Math.round(performance.now() - started);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomUUID(), ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-request-id': randomUUID(),
+        ...headers,
+      });
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     try {
       const token = this.authenticate(req);
-      const fault = this.faults.find((f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+      const fault = this.faults.find(
+        (f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)),
+      );
       if (fault) {
         fault.left--;
         record.operation = 'fault';
@@ -232,11 +259,16 @@ export class GitHubServer {
       }
       if (isGraphql) {
         if (method !== 'POST') throw new HttpError(404, 'Not Found');
-        const { query, variables, operationName } = JSON.parse(raw || '{}') as { query?: string; variables?: Record<string, unknown>; operationName?: string };
+        const { query, variables, operationName } = JSON.parse(raw || '{}') as {
+          query?: string;
+          variables?: Record<string, unknown>;
+          operationName?: string;
+        };
         const out = await this.gql.execute(this, token, query ?? '', variables ?? {}, operationName);
         record.operation = `graphql ${out.operation}`;
         record.write = out.mutation;
-        if (out.invalid) this.violations.push(`GraphQL document invalid against GitHub's schema: ${out.invalid}`);
+        if (out.invalid)
+          this.violations.push(`GraphQL document invalid against GitHub's schema: ${out.invalid}`);
         return send(200, out.response);
       }
       const match = this.match(method, path);
@@ -253,14 +285,19 @@ export class GitHubServer {
         this.violations.push(`${route.operationId} request body: ${describeErrors(ops.request)}`);
       const repo = this.repos.get(`${params['owner']}/${params['repo']}`.toLowerCase());
       if (!repo) throw new HttpError(404, 'Not Found');
-      if (method !== 'GET' && token.permission !== 'write') throw new HttpError(403, 'Resource not accessible by integration');
+      if (method !== 'GET' && token.permission !== 'write')
+        throw new HttpError(403, 'Resource not accessible by integration');
       const out = await route.handler({ params, query: url.searchParams, body, token, repo });
       this.checkResponse(route.operationId, out.status, out.body);
       return send(out.status, out.body);
     } catch (e) {
       if (e instanceof HttpError) {
         const body = { message: e.message, documentation_url: DOCS, status: String(e.status) };
-        if (record.operation !== 'unrouted' && !record.operation.startsWith('graphql') && record.operation !== 'fault')
+        if (
+          record.operation !== 'unrouted' &&
+          !record.operation.startsWith('graphql') &&
+          record.operation !== 'fault'
+        )
           this.checkResponse(record.operation, e.status, body);
         return send(e.status, body, e.headers);
       }
@@ -277,7 +314,8 @@ export class GitHubServer {
       return;
     }
     const validate = ops.responses.get(status);
-    if (validate && !validate(body)) this.violations.push(`${operationId} ${status} response: ${describeErrors(validate)}`);
+    if (validate && !validate(body))
+      this.violations.push(`${operationId} ${status} response: ${describeErrors(validate)}`);
   }
 
   private authenticate(req: IncomingMessage): TokenInfo {
@@ -306,7 +344,8 @@ export class GitHubServer {
           params[name] = decodeURIComponent(i === tpl.length - 1 ? segs.slice(i).join('/') : s);
         } else if (t !== s) ok = false;
       }
-      if (ok && (segs.length === tpl.length || tpl[tpl.length - 1]!.startsWith('{'))) return { route, params };
+      if (ok && (segs.length === tpl.length || tpl[tpl.length - 1]!.startsWith('{')))
+        return { route, params };
     }
     return undefined;
   }
@@ -326,8 +365,16 @@ export class GitHubServer {
     };
   }
 
-  private pullJson(repo: RepoState, pr: PullRequest, shape: 'full' | 'simple', shas: { head: string; base: string }) {
-    const example = this.openapi.example(shape === 'full' ? 'pull-request' : 'pull-request-simple') as Record<string, unknown>;
+  private pullJson(
+    repo: RepoState,
+    pr: PullRequest,
+    shape: 'full' | 'simple',
+    shas: { head: string; base: string },
+  ) {
+    const example = this.openapi.example(shape === 'full' ? 'pull-request' : 'pull-request-simple') as Record<
+      string,
+      unknown
+    >;
     const [owner, name] = repo.fullName.split('/') as [string, string];
     const web = `${this.serverUrl}/${repo.fullName}`;
     const api = `${this.apiRepoUrl(repo)}`;
@@ -338,7 +385,13 @@ export class GitHubServer {
       ref,
       sha,
       user: { ...user, login: owner },
-      repo: { ...((example['head'] as Record<string, unknown>)['repo'] as object), name, full_name: repo.fullName, html_url: web, url: api },
+      repo: {
+        ...((example['head'] as Record<string, unknown>)['repo'] as object),
+        name,
+        full_name: repo.fullName,
+        html_url: web,
+        url: api,
+      },
     });
     const out: Record<string, unknown> = {
       ...example,
@@ -375,12 +428,30 @@ export class GitHubServer {
       base: side(pr.base, shas.base),
       author_association: 'MEMBER',
       auto_merge: pr.autoMerge
-        ? { enabled_by: user, merge_method: pr.autoMerge.toLowerCase(), commit_title: pr.title, commit_message: '' }
+        ? {
+            enabled_by: user,
+            merge_method: pr.autoMerge.toLowerCase(),
+            commit_title: pr.title,
+            commit_message: '',
+          }
         : null,
       draft: pr.draft,
     };
     if (shape === 'full') {
-      Object.assign(out, { merged: false, mergeable: true, rebaseable: true, mergeable_state: 'clean', merged_by: null, comments: 0, review_comments: 0, maintainer_can_modify: true, commits: 1, additions: 1, deletions: 1, changed_files: 1 });
+      Object.assign(out, {
+        merged: false,
+        mergeable: true,
+        rebaseable: true,
+        mergeable_state: 'clean',
+        merged_by: null,
+        comments: 0,
+        review_comments: 0,
+        maintainer_can_modify: true,
+        commits: 1,
+        additions: 1,
+        deletions: 1,
+        changed_files: 1,
+      });
     }
     return out;
   }
@@ -413,7 +484,12 @@ export class GitHubServer {
   // ---- routes ----
 
   private buildRoutes(): Route[] {
-    const R = (method: string, template: string, operationId: string, handler: Route['handler']): Route => ({ method, template, operationId, handler });
+    const R = (method: string, template: string, operationId: string, handler: Route['handler']): Route => ({
+      method,
+      template,
+      operationId,
+      handler,
+    });
     return [
       R('GET', '/repos/{owner}/{repo}/git/ref/{ref}', 'git/get-ref', async ({ repo, params }) => {
         const ref = `refs/${params['ref']}`;
@@ -424,9 +500,11 @@ export class GitHubServer {
       R('POST', '/repos/{owner}/{repo}/git/refs', 'git/create-ref', async ({ repo, body }) => {
         const ref = String(body['ref'] ?? '');
         const sha = String(body['sha'] ?? '');
-        if (!/^refs\/[^/]+\/.+/.test(ref) || ref.split('/').length < 3) throw new HttpError(422, 'Reference name must start with refs/ and have at least two slashes.');
+        if (!/^refs\/[^/]+\/.+/.test(ref) || ref.split('/').length < 3)
+          throw new HttpError(422, 'Reference name must start with refs/ and have at least two slashes.');
         if ((await repo.git.objectType(sha)) !== 'commit') throw new HttpError(422, 'Object does not exist');
-        if (!(await repo.git.updateRef(ref, sha, undefined))) throw new HttpError(422, 'Reference already exists');
+        if (!(await repo.git.updateRef(ref, sha, undefined)))
+          throw new HttpError(422, 'Reference already exists');
         return { status: 201, body: this.refJson(repo, ref, sha) };
       }),
       R('PATCH', '/repos/{owner}/{repo}/git/refs/{ref}', 'git/update-ref', async ({ repo, params, body }) => {
@@ -435,23 +513,28 @@ export class GitHubServer {
         const current = await repo.git.resolveRef(ref);
         if (!current) throw new HttpError(422, 'Reference does not exist');
         if ((await repo.git.objectType(sha)) !== 'commit') throw new HttpError(422, 'Object does not exist');
-        if (body['force'] !== true && !(await repo.git.isAncestor(current, sha))) throw new HttpError(422, 'Update is not a fast forward');
+        if (body['force'] !== true && !(await repo.git.isAncestor(current, sha)))
+          throw new HttpError(422, 'Update is not a fast forward');
         // compare-and-swap against the head we checked, so a concurrent update between check and write also fails
-        if (!(await repo.git.updateRef(ref, sha, current))) throw new HttpError(422, 'Update is not a fast forward');
+        if (!(await repo.git.updateRef(ref, sha, current)))
+          throw new HttpError(422, 'Update is not a fast forward');
         return { status: 200, body: this.refJson(repo, ref, sha) };
       }),
       R('POST', '/repos/{owner}/{repo}/git/trees', 'git/create-tree', async ({ repo, body }) => {
         const base = body['base_tree'] as string | undefined;
-        if (base !== undefined && (await repo.git.objectType(base)) !== 'tree') throw new HttpError(422, 'base_tree is not a valid tree oid');
+        if (base !== undefined && (await repo.git.objectType(base)) !== 'tree')
+          throw new HttpError(422, 'base_tree is not a valid tree oid');
         const entries: { path: string; mode: string; sha: string | null }[] = [];
         for (const e of (body['tree'] as Record<string, unknown>[]) ?? []) {
           const path = String(e['path']);
           const mode = String(e['mode']);
-          if (typeof e['content'] === 'string') entries.push({ path, mode, sha: await repo.git.hashBlob(e['content']) });
+          if (typeof e['content'] === 'string')
+            entries.push({ path, mode, sha: await repo.git.hashBlob(e['content']) });
           else if (e['sha'] === null) entries.push({ path, mode, sha: null });
           else {
             const sha = String(e['sha']);
-            if (!(await repo.git.objectType(sha))) throw new HttpError(422, `tree.sha ${sha} is not a valid blob`);
+            if (!(await repo.git.objectType(sha)))
+              throw new HttpError(422, `tree.sha ${sha} is not a valid blob`);
             entries.push({ path, mode, sha });
           }
         }
@@ -464,13 +547,18 @@ export class GitHubServer {
           ...(e.size !== undefined ? { size: e.size } : {}),
           url: `${this.apiRepoUrl(repo)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
         }));
-        return { status: 201, body: { sha, url: `${this.apiRepoUrl(repo)}/git/trees/${sha}`, tree, truncated: false } };
+        return {
+          status: 201,
+          body: { sha, url: `${this.apiRepoUrl(repo)}/git/trees/${sha}`, tree, truncated: false },
+        };
       }),
       R('POST', '/repos/{owner}/{repo}/git/commits', 'git/create-commit', async ({ repo, body, token }) => {
         const tree = String(body['tree']);
         const parents = ((body['parents'] as string[]) ?? []).map(String);
         if ((await repo.git.objectType(tree)) !== 'tree') throw new HttpError(422, 'Tree SHA does not exist');
-        for (const p of parents) if ((await repo.git.objectType(p)) !== 'commit') throw new HttpError(422, 'Parent SHA does not exist or is not a commit object');
+        for (const p of parents)
+          if ((await repo.git.objectType(p)) !== 'commit')
+            throw new HttpError(422, 'Parent SHA does not exist or is not a commit object');
         const date = now();
         const who = { name: token.login, email: `${token.login}@users.noreply.example.com`, date };
         const message = String(body['message']);
@@ -488,8 +576,18 @@ export class GitHubServer {
             committer: person,
             message,
             tree: { sha: tree, url: `${this.apiRepoUrl(repo)}/git/trees/${tree}` },
-            parents: parents.map((p) => ({ sha: p, url: `${this.apiRepoUrl(repo)}/git/commits/${p}`, html_url: `${web}/commit/${p}` })),
-            verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+            parents: parents.map((p) => ({
+              sha: p,
+              url: `${this.apiRepoUrl(repo)}/git/commits/${p}`,
+              html_url: `${web}/commit/${p}`,
+            })),
+            verification: {
+              verified: false,
+              reason: 'unsigned',
+              signature: null,
+              payload: null,
+              verified_at: null,
+            },
           },
         };
       }),
@@ -499,7 +597,10 @@ export class GitHubServer {
         const base = query.get('base');
         const [owner] = repo.fullName.split('/');
         const list = repo.pulls.filter(
-          (p) => (state === 'all' || p.state === state) && (!head || head === `${owner}:${p.head}`) && (!base || base === p.base),
+          (p) =>
+            (state === 'all' || p.state === state) &&
+            (!head || head === `${owner}:${p.head}`) &&
+            (!base || base === p.base),
         );
         const body = [];
         for (const p of list) body.push(this.pullJson(repo, p, 'simple', await this.pullShas(repo, p)));
@@ -512,8 +613,12 @@ export class GitHubServer {
         const baseSha = await repo.git.resolveRef(`refs/heads/${base}`);
         if (!headSha || !baseSha) throw new HttpError(422, 'Validation Failed');
         if (repo.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base))
-          throw new HttpError(422, `A pull request already exists for ${repo.fullName.split('/')[0]}:${head}.`);
-        if (await repo.git.isAncestor(headSha, baseSha)) throw new HttpError(422, `No commits between ${base} and ${head}`);
+          throw new HttpError(
+            422,
+            `A pull request already exists for ${repo.fullName.split('/')[0]}:${head}.`,
+          );
+        if (await repo.git.isAncestor(headSha, baseSha))
+          throw new HttpError(422, `No commits between ${base} and ${head}`);
         const at = now();
         const number = this.nextId++;
         const pr: PullRequest = {
@@ -540,25 +645,40 @@ export class GitHubServer {
         const pr = this.findPull(repo, params['pull_number']!);
         return { status: 200, body: this.pullJson(repo, pr, 'full', await this.pullShas(repo, pr)) };
       }),
-      R('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', 'pulls/update', async ({ repo, params, body }) => {
-        const pr = this.findPull(repo, params['pull_number']!);
-        if (typeof body['title'] === 'string') pr.title = body['title'];
-        if (typeof body['body'] === 'string') pr.body = body['body'];
-        if (body['state'] === 'open' || body['state'] === 'closed') pr.state = body['state'];
-        pr.updatedAt = now();
-        return { status: 200, body: this.pullJson(repo, pr, 'full', await this.pullShas(repo, pr)) };
-      }),
-      R('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', 'issues/add-labels', async ({ repo, params, body }) => {
-        const pr = this.findPull(repo, params['issue_number']!);
-        for (const l of (body['labels'] as string[]) ?? []) if (!pr.labels.includes(l)) pr.labels.push(l);
-        return { status: 200, body: pr.labels.map((l, i) => this.labelJson(repo, l, i)) };
-      }),
-      R('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', 'pulls/request-reviewers', async ({ repo, params, body }) => {
-        const pr = this.findPull(repo, params['pull_number']!);
-        pr.reviewers.push(...((body['reviewers'] as string[]) ?? []));
-        pr.teamReviewers.push(...((body['team_reviewers'] as string[]) ?? []));
-        return { status: 201, body: this.pullJson(repo, pr, 'simple', await this.pullShas(repo, pr)) };
-      }),
+      R(
+        'PATCH',
+        '/repos/{owner}/{repo}/pulls/{pull_number}',
+        'pulls/update',
+        async ({ repo, params, body }) => {
+          const pr = this.findPull(repo, params['pull_number']!);
+          if (typeof body['title'] === 'string') pr.title = body['title'];
+          if (typeof body['body'] === 'string') pr.body = body['body'];
+          if (body['state'] === 'open' || body['state'] === 'closed') pr.state = body['state'];
+          pr.updatedAt = now();
+          return { status: 200, body: this.pullJson(repo, pr, 'full', await this.pullShas(repo, pr)) };
+        },
+      ),
+      R(
+        'POST',
+        '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+        'issues/add-labels',
+        async ({ repo, params, body }) => {
+          const pr = this.findPull(repo, params['issue_number']!);
+          for (const l of (body['labels'] as string[]) ?? []) if (!pr.labels.includes(l)) pr.labels.push(l);
+          return { status: 200, body: pr.labels.map((l, i) => this.labelJson(repo, l, i)) };
+        },
+      ),
+      R(
+        'POST',
+        '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+        'pulls/request-reviewers',
+        async ({ repo, params, body }) => {
+          const pr = this.findPull(repo, params['pull_number']!);
+          pr.reviewers.push(...((body['reviewers'] as string[]) ?? []));
+          pr.teamReviewers.push(...((body['team_reviewers'] as string[]) ?? []));
+          return { status: 201, body: this.pullJson(repo, pr, 'simple', await this.pullShas(repo, pr)) };
+        },
+      ),
     ];
   }
 }
