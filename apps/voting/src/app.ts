@@ -2,7 +2,7 @@
 // how live updates travel, and the catalogue client. main.ts wires the real ones; tests their own.
 import type { AxiosInstance } from '@craftista/http-client';
 import { createService, registerInfoPage } from '@craftista/service-kit';
-import { migrate, pingPostgres } from '@craftista/stores';
+import { migrate, pingPostgres } from '@craftista/stores/postgres';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 import { loadConfig } from '@craftista/config';
 import { createHttpClient } from '@craftista/http-client';
 import { runService } from '@craftista/service-kit';
-import { createPostgresPool } from '@craftista/stores';
+import { createPostgresPool } from '@craftista/stores/postgres';
 import { buildApp } from './app.js';
 import { VotingEnv } from './config.js';
 import type { EmbeddedPostgres } from './embedded.js';

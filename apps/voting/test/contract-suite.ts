@@ -54,6 +54,9 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect(count.statusCode).toBe(200);
       expect(count.body).toBe(String(before + 1));
       expect(count.headers['content-type']).toMatch(/application\/json/);
+      // Read your own vote: the list asked for right after the 200 already counts it.
+      const listed = (await h.app.inject('/api/origamis')).json() as { id: string; votes: number }[];
+      expect(listed.find((o) => o.id === '3')?.votes).toBe(before + 1);
     });
 
     it('answers 0 votes for an unknown id, as the original does', async () => {

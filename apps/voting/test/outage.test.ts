@@ -1,6 +1,6 @@
 // PostgreSQL really stopped and really crashed (immediate shutdown, no checkpoint): the service answers
 // 503 quickly, recovers by itself, and every vote it acknowledged is still there after crash recovery.
-import { createPostgresPool } from '@craftista/stores';
+import { createPostgresPool } from '@craftista/stores/postgres';
 import { startPostgres, type PostgresHandle } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';

@@ -1,6 +1,6 @@
 // Builds the voting app for tests on real stores: a PostgreSQL database of the file's own, or embedded PGlite.
 import http from 'node:http';
-import { createPostgresPool } from '@craftista/stores';
+import { createPostgresPool } from '@craftista/stores/postgres';
 import { usePostgresDatabase } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';

@@ -6,6 +6,7 @@ import { HttpError } from '@craftista/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { clientKey } from '../client-identity.js';
 import type { LiveFeed } from '../live-feed.js';
+import { ReadCoalescer } from '../coalesce.js';
 import type { OrigamiRepository } from '../repository/origami-repository.js';
 import type { VoteBatcher } from '../vote-batcher.js';
 
@@ -37,6 +38,11 @@ const notFound = (id: string) => new HttpError(404, 'not_found', `No origami wit
 export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRoutesOptions): void {
   const { repository, batcher, feed } = options;
   const streams = new Set<PassThrough>();
+  // The list is the hottest read: concurrent requests share one query and one serialised body.
+  const lists = {
+    id: new ReadCoalescer(async () => JSON.stringify(await repository.list('id'))),
+    votes: new ReadCoalescer(async () => JSON.stringify(await repository.list('votes'))),
+  };
 
   app.get(
     '/api/origamis',
@@ -47,7 +53,10 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
         response: { 200: jsonSchema(OrigamiList), 503: error },
       },
     },
-    async (request) => repository.list((request.query as { sort?: 'id' | 'votes' }).sort ?? 'id'),
+    async (request, reply) => {
+      const body = await lists[(request.query as { sort?: 'id' | 'votes' }).sort ?? 'id'].get();
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
   );
 
   app.get(
