@@ -42,11 +42,17 @@ try {
   const metrics = await (await fetch(`${voting.url}/metrics`)).text();
   const batches = Number(/voting_vote_batches_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
   const memory = voting.memory();
-  printResults(`voting (${connections} connections, ${durationSec} s each)`, [baseline, livez, list, votes], baseline);
+  printResults(
+    `voting (${connections} connections, ${durationSec} s each)`,
+    [baseline, livez, list, votes],
+    baseline,
+  );
   const ok = votes.total - votes.non2xx - votes.errors;
   const ratio = list.reqPerSec / baseline.reqPerSec;
   const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
-  console.log(`votes: ${votes.reqPerSec}/s, p99 ${votes.p99Ms} ms (target >= 3000/s) ${verdict(votes.reqPerSec >= 3000)}`);
+  console.log(
+    `votes: ${votes.reqPerSec}/s, p99 ${votes.p99Ms} ms (target >= 3000/s) ${verdict(votes.reqPerSec >= 3000)}`,
+  );
   // autocannon stops at the deadline without reading the answers still in flight (at most one per
   // connection): those votes are stored but not counted as 200 here. The exact-count proof is the
   // reliability test, which reads every answer.

@@ -70,7 +70,11 @@ export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sy
   app.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.url === '/api/origamis/:id/vote') {
       const outcome =
-        reply.statusCode === 200 ? 'counted' : reply.statusCode === 429 ? 'rate_limited' : String(reply.statusCode);
+        reply.statusCode === 200
+          ? 'counted'
+          : reply.statusCode === 429
+            ? 'rate_limited'
+            : String(reply.statusCode);
       votesCounted.inc({ outcome });
     }
     done();
@@ -93,7 +97,13 @@ export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sy
 
   let sync: CatalogueSync | undefined;
   if (deps.catalogue) {
-    sync = new CatalogueSync(deps.catalogue, repository, config.CATALOGUE_SYNC_INTERVAL, app.log, app.metricsRegistry);
+    sync = new CatalogueSync(
+      deps.catalogue,
+      repository,
+      config.CATALOGUE_SYNC_INTERVAL,
+      app.log,
+      app.metricsRegistry,
+    );
     const status = sync.status;
     app.readiness.detail('catalogueSync', () => ({ ...status }));
     app.addHook('onReady', async () => sync!.start());

@@ -39,7 +39,10 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
     });
 
     it('returns one origami by id and 404 with a reason for an unknown one', async () => {
-      expect((await h.app.inject('/api/origamis/4')).json()).toMatchObject({ id: '4', name: 'Origami Camel' });
+      expect((await h.app.inject('/api/origamis/4')).json()).toMatchObject({
+        id: '4',
+        name: 'Origami Camel',
+      });
       const missing = await h.app.inject('/api/origamis/404404');
       expect(missing.statusCode).toBe(404);
       expect(missing.json()).toEqual({ error: 'not_found', message: 'No origami with id "404404".' });
@@ -76,7 +79,13 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
     it('refuses malformed ids and SQL metacharacters with 400 and stores nothing', async () => {
       const before = await storedVotes(h.pool);
       const ledgerBefore = await ledger(h.pool);
-      for (const id of ["1'%20or%20'1'%3D'1", '1%3B%20drop%20table%20origami', 'x'.repeat(65), '%00', 'a%20b']) {
+      for (const id of [
+        "1'%20or%20'1'%3D'1",
+        '1%3B%20drop%20table%20origami',
+        'x'.repeat(65),
+        '%00',
+        'a%20b',
+      ]) {
         const res = await vote(id);
         expect(res.statusCode, id).toBe(400);
         expect(res.json().error).toBe('validation_failed');
@@ -189,7 +198,9 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
         expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
         await expect.poll(() => stream.text()).toContain(': connected');
         const voted = (await vote('2', 'stream-fan')).json() as { votes: number };
-        await expect.poll(() => stream.events(), { timeout: 5000 }).toContainEqual({ id: '2', votes: voted.votes });
+        await expect
+          .poll(() => stream.events(), { timeout: 5000 })
+          .toContainEqual({ id: '2', votes: voted.votes });
       } finally {
         stream.close();
       }
@@ -204,7 +215,9 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       const ready = await h.app.inject('/readyz');
       expect(ready.statusCode).toBe(200);
       expect(ready.json().checks.postgresql.status).toBe('up');
-      expect((await h.app.inject('/metrics')).body).toMatch(/voting_votes_total\{outcome="counted",service="voting"\} \d+/);
+      expect((await h.app.inject('/metrics')).body).toMatch(
+        /voting_votes_total\{outcome="counted",service="voting"\} \d+/,
+      );
     });
   });
   return () => h;

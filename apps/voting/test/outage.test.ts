@@ -57,7 +57,9 @@ describe('PostgreSQL outage', () => {
     expect((await app.inject('/livez')).statusCode).toBe(200);
 
     await server.start();
-    await expect.poll(async () => (await app.inject('/readyz')).statusCode, { timeout: 15_000, interval: 200 }).toBe(200);
+    await expect
+      .poll(async () => (await app.inject('/readyz')).statusCode, { timeout: 15_000, interval: 200 })
+      .toBe(200);
     await expect.poll(async () => (await vote('1')).statusCode, { timeout: 10_000, interval: 200 }).toBe(200);
     // The LISTEN connection came back too: a new vote reaches the stream opened before the outage.
     await expect
@@ -89,13 +91,17 @@ describe('PostgreSQL outage', () => {
       }
     };
     const workers = Array.from({ length: 20 }, (_, n) => worker(n));
-    await expect.poll(() => acknowledged['2']! + acknowledged['3']!, { timeout: 10_000 }).toBeGreaterThan(200);
+    await expect
+      .poll(() => acknowledged['2']! + acknowledged['3']!, { timeout: 10_000 })
+      .toBeGreaterThan(200);
     crashing = true;
     await server.crash();
     await Promise.all(workers);
     await server.start();
 
-    await expect.poll(async () => (await app.inject('/readyz')).statusCode, { timeout: 15_000, interval: 200 }).toBe(200);
+    await expect
+      .poll(async () => (await app.inject('/readyz')).statusCode, { timeout: 15_000, interval: 200 })
+      .toBe(200);
     const after = await storedVotes(pool);
     const books = await ledger(pool);
     for (const id of ['2', '3']) {

@@ -18,7 +18,12 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await usePostgresDatabase();
   service = await startService('apps/voting/src/main.ts', {
-    env: { DATABASE_URL: db.url, VOTE_RATE_LIMIT: '1000000', CATALOGUE_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'error' },
+    env: {
+      DATABASE_URL: db.url,
+      VOTE_RATE_LIMIT: '1000000',
+      CATALOGUE_URL: 'http://127.0.0.1:9',
+      LOG_LEVEL: 'error',
+    },
   });
   pool = createPostgresPool(db.url, { max: 2 });
 }, 120_000);
@@ -28,50 +33,54 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-it(
-  'stores exactly as many votes as it acknowledged, with one ledger row each',
-  async () => {
-    const before = await storedVotes(pool);
-    const ok: Record<string, number> = Object.fromEntries(IDS.map((id) => [id, 0]));
-    const other: Record<string, number> = {};
-    let clients = 0;
-    const started = Date.now();
-    // autocannon's client is cheap enough not to be the bottleneck; each connection is its own client and
-    // cycles through the origami; every answer is read and tallied (amount: it stops after TOTAL answers).
-    const result = await autocannon({
-      url: service.url,
-      connections: CONNECTIONS,
-      amount: TOTAL,
-      timeout: 30,
-      requests: IDS.map((id) => ({
-        method: 'POST' as const,
-        path: `/api/origamis/${id}/vote`,
-        setupRequest: (request: autocannon.Request, context: { client?: number }) => {
-          context.client ??= clients++;
-          return { ...request, headers: { ...request.headers, 'x-craftista-client': `reliability-${context.client}` } };
-        },
-        onResponse: (status: number) => {
-          if (status === 200) ok[id]! += 1;
-          else other[status] = (other[status] ?? 0) + 1;
-        },
-      })),
-    });
-    const seconds = (Date.now() - started) / 1000;
-    console.log(`reliability: ${TOTAL} votes in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)}/s)`, { ok, other });
+it('stores exactly as many votes as it acknowledged, with one ledger row each', async () => {
+  const before = await storedVotes(pool);
+  const ok: Record<string, number> = Object.fromEntries(IDS.map((id) => [id, 0]));
+  const other: Record<string, number> = {};
+  let clients = 0;
+  const started = Date.now();
+  // autocannon's client is cheap enough not to be the bottleneck; each connection is its own client and
+  // cycles through the origami; every answer is read and tallied (amount: it stops after TOTAL answers).
+  const result = await autocannon({
+    url: service.url,
+    connections: CONNECTIONS,
+    amount: TOTAL,
+    timeout: 30,
+    requests: IDS.map((id) => ({
+      method: 'POST' as const,
+      path: `/api/origamis/${id}/vote`,
+      setupRequest: (request: autocannon.Request, context: { client?: number }) => {
+        context.client ??= clients++;
+        return {
+          ...request,
+          headers: { ...request.headers, 'x-craftista-client': `reliability-${context.client}` },
+        };
+      },
+      onResponse: (status: number) => {
+        if (status === 200) ok[id]! += 1;
+        else other[status] = (other[status] ?? 0) + 1;
+      },
+    })),
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`reliability: ${TOTAL} votes in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)}/s)`, {
+    ok,
+    other,
+  });
 
-    expect(result.errors + result.timeouts).toBe(0);
-    expect(Object.values(ok).reduce((a, b) => a + b, 0) + Object.values(other).reduce((a, b) => a + b, 0)).toBe(TOTAL);
-    expect(other).toEqual({});
-    const after = await storedVotes(pool);
-    const books = await ledger(pool);
-    for (const id of IDS) {
-      expect(after[id]! - before[id]!, `stored votes for ${id}`).toBe(ok[id]);
-      expect(books[id], `ledger rows for ${id}`).toBe(after[id]);
-    }
-    // Concurrent votes were coalesced: far fewer statements than votes.
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    const batches = Number(/voting_vote_batches_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
-    expect(batches).toBeLessThan(TOTAL / 2);
-  },
-  120_000,
-);
+  expect(result.errors + result.timeouts).toBe(0);
+  expect(Object.values(ok).reduce((a, b) => a + b, 0) + Object.values(other).reduce((a, b) => a + b, 0)).toBe(
+    TOTAL,
+  );
+  expect(other).toEqual({});
+  const after = await storedVotes(pool);
+  const books = await ledger(pool);
+  for (const id of IDS) {
+    expect(after[id]! - before[id]!, `stored votes for ${id}`).toBe(ok[id]);
+    expect(books[id], `ledger rows for ${id}`).toBe(after[id]);
+  }
+  // Concurrent votes were coalesced: far fewer statements than votes.
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  const batches = Number(/voting_vote_batches_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
+  expect(batches).toBeLessThan(TOTAL / 2);
+}, 120_000);

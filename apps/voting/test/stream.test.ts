@@ -32,7 +32,9 @@ describe('live vote stream', () => {
       const { votes } = (await res.json()) as { votes: number };
       await expect.poll(() => stream.events(), { timeout: 5000 }).toContainEqual({ id: '3', votes });
       // Heartbeat comments arrive while nothing changes.
-      await expect.poll(() => stream.text().split(': heartbeat').length - 1, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => stream.text().split(': heartbeat').length - 1, { timeout: 5000 })
+        .toBeGreaterThanOrEqual(2);
     } finally {
       stream.close();
     }

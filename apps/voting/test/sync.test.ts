@@ -14,7 +14,10 @@ let sync: CatalogueSync;
 const admin = (method: string, path: string, body?: unknown) =>
   fetch(`${catalogue.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${CATALOGUE_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${CATALOGUE_TOKEN}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
 
@@ -35,13 +38,21 @@ afterAll(async () => {
   await h?.dispose();
 });
 
-const list = async () => (await h.app.inject('/api/origamis')).json() as { id: string; name: string; votes: number }[];
+const list = async () =>
+  (await h.app.inject('/api/origamis')).json() as { id: string; name: string; votes: number }[];
 const vote = (id: string) =>
-  h.app.inject({ method: 'POST', url: `/api/origamis/${id}/vote`, headers: { 'x-craftista-client': `sync-${id}` } });
+  h.app.inject({
+    method: 'POST',
+    url: `/api/origamis/${id}/vote`,
+    headers: { 'x-craftista-client': `sync-${id}` },
+  });
 
 describe('catalogue sync', () => {
   it('syncs at start: every catalogue product becomes an origami with 0 votes', async () => {
-    const products = (await (await fetch(`${catalogue.url}/api/products`)).json()) as { id: string; name: string }[];
+    const products = (await (await fetch(`${catalogue.url}/api/products`)).json()) as {
+      id: string;
+      name: string;
+    }[];
     expect(products.length).toBeGreaterThan(5);
     await expect.poll(async () => (await list()).length, { timeout: 10_000 }).toBe(products.length);
     const byId = new Map((await list()).map((o) => [o.id, o]));
@@ -58,7 +69,14 @@ describe('catalogue sync', () => {
     for (let i = 0; i < 3; i++) expect((await vote('1')).statusCode).toBe(200);
     expect((await vote('7')).statusCode).toBe(200);
 
-    expect((await admin('PATCH', '/api/products/1', { name: 'Origami Crane Deluxe', image_url: '/static/images/origami/crane-2.png' })).status).toBe(200);
+    expect(
+      (
+        await admin('PATCH', '/api/products/1', {
+          name: 'Origami Crane Deluxe',
+          image_url: '/static/images/origami/crane-2.png',
+        })
+      ).status,
+    ).toBe(200);
     expect(
       (
         await admin('POST', '/api/products', {
@@ -72,10 +90,18 @@ describe('catalogue sync', () => {
     expect((await admin('DELETE', '/api/products/7')).status).toBe(204);
 
     expect(await sync.runOnce()).toMatchObject({ kind: 'applied', inserted: 1, updated: 1, retired: 1 });
-    expect((await h.app.inject('/api/origamis/1')).json()).toEqual({ id: '1', name: 'Origami Crane Deluxe', votes: 3 });
+    expect((await h.app.inject('/api/origamis/1')).json()).toEqual({
+      id: '1',
+      name: 'Origami Crane Deluxe',
+      votes: 3,
+    });
     const { rows } = await h.pool.query(`select image_url from origami where id = '1'`);
     expect(rows[0].image_url).toBe('/static/images/origami/crane-2.png');
-    expect((await h.app.inject('/api/origamis/sync-new')).json()).toEqual({ id: 'sync-new', name: 'Origami Owl', votes: 0 });
+    expect((await h.app.inject('/api/origamis/sync-new')).json()).toEqual({
+      id: 'sync-new',
+      name: 'Origami Owl',
+      votes: 0,
+    });
 
     // Vanished: off the list and closed to votes, but its votes are kept and still readable.
     expect((await list()).map((o) => o.id)).not.toContain('7');
@@ -86,7 +112,12 @@ describe('catalogue sync', () => {
     expect(ledger.rows[0].n).toBe(1);
 
     // Back in the catalogue: active again with its old votes.
-    const product7 = { id: '7', name: 'Origami Elephant', description: 'Back again.', image_url: '/static/images/origami/004-elephant.png' };
+    const product7 = {
+      id: '7',
+      name: 'Origami Elephant',
+      description: 'Back again.',
+      image_url: '/static/images/origami/004-elephant.png',
+    };
     expect((await admin('POST', '/api/products', product7)).status).toBe(201);
     expect(await sync.runOnce()).toMatchObject({ kind: 'applied', inserted: 0, retired: 0 });
     expect((await list()).find((o) => o.id === '7')).toEqual({ id: '7', name: 'Origami Elephant', votes: 1 });
@@ -114,8 +145,13 @@ describe('catalogue sync', () => {
     expect(await list()).toEqual(before);
     const ready = await h.app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().details.catalogueSync).toMatchObject({ lastSuccessAt: lastSuccess, lastError: expect.stringMatching(/ECONNREFUSED/) });
+    expect(ready.json().details.catalogueSync).toMatchObject({
+      lastSuccessAt: lastSuccess,
+      lastError: expect.stringMatching(/ECONNREFUSED/),
+    });
     expect((await vote('2')).statusCode).toBe(200);
-    expect((await h.app.inject('/metrics')).body).toMatch(/voting_catalogue_sync_failures_total\{[^}]*\} [1-9]/);
+    expect((await h.app.inject('/metrics')).body).toMatch(
+      /voting_catalogue_sync_failures_total\{[^}]*\} [1-9]/,
+    );
   });
 });

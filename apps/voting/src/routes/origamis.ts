@@ -1,7 +1,15 @@
 // HTTP only: the original Spring Boot contract under /api/origamis, plus the leaderboard and live stream.
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { ErrorBody, jsonSchema, Origami, OrigamiCreate, OrigamiId, OrigamiList, z } from '@craftista/contracts';
+import {
+  ErrorBody,
+  jsonSchema,
+  Origami,
+  OrigamiCreate,
+  OrigamiId,
+  OrigamiList,
+  z,
+} from '@craftista/contracts';
 import { HttpError } from '@craftista/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { clientKey } from '../client-identity.js';
@@ -24,7 +32,8 @@ const origami = jsonSchema(Origami);
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 function requireAdmin(request: FastifyRequest, token: string | undefined): void {
-  if (!token) throw new HttpError(403, 'forbidden', 'Admin writes are disabled: VOTING_ADMIN_TOKEN is not set.');
+  if (!token)
+    throw new HttpError(403, 'forbidden', 'Admin writes are disabled: VOTING_ADMIN_TOKEN is not set.');
   const header = request.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
   // Compare fixed-length digests so neither the content nor the length of the token leaks through timing.
@@ -168,7 +177,8 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
     async (request, reply) => {
       const body = request.body as z.infer<typeof OrigamiCreate>;
       const created = await repository.create(body);
-      if (!created) throw new HttpError(409, 'conflict', `An origami with id ${JSON.stringify(body.id)} exists.`);
+      if (!created)
+        throw new HttpError(409, 'conflict', `An origami with id ${JSON.stringify(body.id)} exists.`);
       return reply.code(201).header('location', `/api/origamis/${created.id}`).send(created);
     },
   );
