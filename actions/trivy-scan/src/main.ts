@@ -10,6 +10,7 @@ import { scanSummary } from './summary.js';
 import {
   PINNED_TRIVY_VERSION,
   downloadDbWithRetry,
+  embeddedModuleVersion,
   findTrivy,
   parseScanType,
   parseScanners,
@@ -64,7 +65,9 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     const exec = (args: string[]) => execCommand(trivy, args, { env });
 
     const versionOut = await exec(['--version']);
-    const found = parseTrivyVersion(versionOut.stdout);
+    const reported = parseTrivyVersion(versionOut.stdout);
+    // A `go install`ed trivy says "dev"; its build info still names the module version it was built from.
+    const found = reported === 'dev' ? (embeddedModuleVersion(trivy) ?? reported) : reported;
     const wanted = io.input('trivy-version') || PINNED_TRIVY_VERSION;
     if (found === undefined) throw new Error(`cannot read the version of ${trivy}: ${versionOut.stdout.trim()}`);
     if (wanted !== 'any' && found !== wanted) throw new Error(`${trivy} is trivy ${found}; this step is pinned to ${wanted}`);

@@ -1,6 +1,6 @@
 // Command lines for the trivy CLI and the retrying vulnerability-DB download.
 import { delimiter, join } from 'node:path';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import type { ExecResult } from '@craftista/actions-shared/exec';
 
 export const PINNED_TRIVY_VERSION = '0.74.0';
@@ -124,4 +124,33 @@ export function findTrivy(explicit: string, path: string | undefined): string {
 /** Reads "Version: x.y.z" from `trivy --version`. */
 export function parseTrivyVersion(output: string): string | undefined {
   return /^Version:\s*v?(\S+)/m.exec(output)?.[1];
+}
+
+/**
+ * The module version Go embedded in the binary's build info ("mod\tgithub.com/aquasecurity/trivy\tv0.74.0").
+ * A binary from `go install …@v0.74.0` reports "Version: dev" (no release ldflags) but carries this.
+ */
+export function embeddedModuleVersion(binary: string, module = 'github.com/aquasecurity/trivy'): string | undefined {
+  const needle = Buffer.from(`mod\t${module}\t`);
+  const fd = openSync(binary, 'r');
+  try {
+    const chunk = Buffer.alloc(8 * 1024 * 1024);
+    let carry = Buffer.alloc(0);
+    let position = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, position);
+      if (n === 0) return undefined;
+      position += n;
+      const window = Buffer.concat([carry, chunk.subarray(0, n)]);
+      const at = window.indexOf(needle);
+      if (at >= 0 && window.length - at > needle.length + 64) {
+        const rest = window.subarray(at + needle.length, at + needle.length + 64).toString('latin1');
+        return /^v([0-9][^\t\n]*)/.exec(rest)?.[1];
+      }
+      // keep a tail long enough for a match split across chunks (or a match too close to the end)
+      carry = Buffer.from(window.subarray(Math.max(0, window.length - (needle.length + 64))));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -57,3 +57,22 @@ describe('vulnerability DB download', () => {
     expect(other.calls).toHaveLength(1);
   });
 });
+
+describe('version of a go-installed trivy', () => {
+  it('is read from the Go build info when --version says dev, even across read chunks', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { embeddedModuleVersion } = await import('../src/trivy.js');
+    const dir = mkdtempSync(join(tmpdir(), 'buildinfo-'));
+    const info = 'path\tgithub.com/aquasecurity/trivy/cmd/trivy\nmod\tgithub.com/aquasecurity/trivy\tv0.74.0\th1:B2/h1Aehsq=\n';
+    // place the build info across the 8 MiB chunk boundary
+    const at = 8 * 1024 * 1024 - 20;
+    const bin = Buffer.alloc(at + 4096, 0);
+    bin.write(info, at, 'latin1');
+    writeFileSync(join(dir, 'trivy'), bin);
+    expect(embeddedModuleVersion(join(dir, 'trivy'))).toBe('0.74.0');
+    writeFileSync(join(dir, 'other'), Buffer.alloc(1024, 1));
+    expect(embeddedModuleVersion(join(dir, 'other'))).toBeUndefined();
+  });
+});
