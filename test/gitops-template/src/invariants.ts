@@ -20,9 +20,13 @@ export function workloadViolations(objects: K8sObject[]): string[] {
   for (const w of workloads(objects)) {
     const spec = podSpec(w);
     const where = `${w.kind}/${w.metadata.name}`;
-    if (!spec) { out.push(`${where}: no pod spec`); continue; }
+    if (!spec) {
+      out.push(`${where}: no pod spec`);
+      continue;
+    }
     if (spec.automountServiceAccountToken !== false) out.push(`${where}: mounts a ServiceAccount token`);
-    if (!(spec.terminationGracePeriodSeconds > 10)) out.push(`${where}: terminationGracePeriodSeconds must exceed the 10 s drain`);
+    if (!(spec.terminationGracePeriodSeconds > 10))
+      out.push(`${where}: terminationGracePeriodSeconds must exceed the 10 s drain`);
     if (spec.securityContext?.runAsNonRoot !== true) out.push(`${where}: pod runAsNonRoot is not true`);
     if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push(`${where}: uses host namespaces`);
     const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
@@ -32,12 +36,14 @@ export function workloadViolations(objects: K8sObject[]): string[] {
       if (!c.livenessProbe) out.push(`${at}: no livenessProbe`);
       if (!c.readinessProbe) out.push(`${at}: no readinessProbe`);
       for (const k of ['requests', 'limits'] as const)
-        for (const r of ['cpu', 'memory']) if (!c.resources?.[k]?.[r]) out.push(`${at}: no resources.${k}.${r}`);
+        for (const r of ['cpu', 'memory'])
+          if (!c.resources?.[k]?.[r]) out.push(`${at}: no resources.${k}.${r}`);
       const sc = c.securityContext ?? {};
       if (sc.allowPrivilegeEscalation !== false) out.push(`${at}: allowPrivilegeEscalation is not false`);
       if (sc.readOnlyRootFilesystem !== true) out.push(`${at}: root filesystem is not read-only`);
       if (sc.privileged === true) out.push(`${at}: privileged`);
-      if ((sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) !== true) out.push(`${at}: may run as root`);
+      if ((sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) !== true)
+        out.push(`${at}: may run as root`);
       const uid = sc.runAsUser ?? spec.securityContext?.runAsUser;
       if (uid === 0 || uid === undefined) out.push(`${at}: runAsUser is not a fixed non-root uid`);
       const drop: string[] = sc.capabilities?.drop ?? [];
@@ -53,11 +59,17 @@ export function appProbeViolations(objects: K8sObject[], apps: readonly string[]
   const out: string[] = [];
   for (const app of apps) {
     const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === app);
-    if (!d) { out.push(`Deployment/${app} missing`); continue; }
+    if (!d) {
+      out.push(`Deployment/${app} missing`);
+      continue;
+    }
     for (const c of podSpec(d).containers) {
       if (c.livenessProbe?.httpGet?.path !== '/livez') out.push(`${app}: liveness is not GET /livez`);
       if (c.readinessProbe?.httpGet?.path !== '/readyz') out.push(`${app}: readiness is not GET /readyz`);
-      if (!(podSpec(d).volumes ?? []).some((v: K8sObject) => v.emptyDir) || !(c.volumeMounts ?? []).some((m: { mountPath: string }) => m.mountPath === '/tmp'))
+      if (
+        !(podSpec(d).volumes ?? []).some((v: K8sObject) => v.emptyDir) ||
+        !(c.volumeMounts ?? []).some((m: { mountPath: string }) => m.mountPath === '/tmp')
+      )
         out.push(`${app}: no writable emptyDir at /tmp`);
     }
   }
@@ -67,10 +79,12 @@ export function appProbeViolations(objects: K8sObject[], apps: readonly string[]
 export function containerImages(objects: K8sObject[]): { where: string; image: string }[] {
   return workloads(objects).flatMap((w) => {
     const spec = podSpec(w);
-    return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c: { name: string; image: string }) => ({
-      where: `${w.kind}/${w.metadata.name}/${c.name}`,
-      image: c.image,
-    }));
+    return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map(
+      (c: { name: string; image: string }) => ({
+        where: `${w.kind}/${w.metadata.name}/${c.name}`,
+        image: c.image,
+      }),
+    );
   });
 }
 
@@ -96,16 +110,21 @@ export function imageViolations(objects: K8sObject[], pins: string[]): string[] 
 /** Secret names (verb:name) each ServiceAccount can reach through Roles/ClusterRoles bound to it. */
 export function secretAccess(objects: K8sObject[]): Map<string, Set<string>> {
   const access = new Map<string, Set<string>>();
-  for (const sa of objects.filter((o) => o.kind === 'ServiceAccount')) access.set(sa.metadata.name, new Set());
+  for (const sa of objects.filter((o) => o.kind === 'ServiceAccount'))
+    access.set(sa.metadata.name, new Set());
   const roles = new Map<string, K8sObject>();
-  for (const r of objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')) roles.set(`${r.kind}/${r.metadata.name}`, r);
+  for (const r of objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole'))
+    roles.set(`${r.kind}/${r.metadata.name}`, r);
   for (const b of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
     const role = roles.get(`${b.roleRef.kind}/${b.roleRef.name}`);
     for (const s of b.subjects ?? []) {
       if (s.kind !== 'ServiceAccount') continue;
       const set = access.get(s.name) ?? new Set<string>();
       access.set(s.name, set);
-      if (!role) { set.add(`unknown role ${b.roleRef.kind}/${b.roleRef.name}`); continue; }
+      if (!role) {
+        set.add(`unknown role ${b.roleRef.kind}/${b.roleRef.name}`);
+        continue;
+      }
       for (const rule of role.rules ?? []) {
         const groups: string[] = rule.apiGroups ?? [];
         const resources: string[] = rule.resources ?? [];

@@ -12,8 +12,18 @@ export const SERVICES = ['frontend', 'catalogue', 'voting', 'recommendation'] as
 export type Service = (typeof SERVICES)[number];
 
 // Loose object shape of a rendered Kubernetes object; tests read fields defensively.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered objects are read field by field
+  [key: string]: any;
+};
 
 export function parseObjects(text: string): K8sObject[] {
   const out: K8sObject[] = [];
@@ -45,7 +55,15 @@ export const CHART_DIR = join(TEMPLATE_DIR, 'charts/craftista');
 
 export function helmTemplate(env: Env): K8sObject[] {
   return parseObjects(
-    run('helm', ['template', 'craftista', CHART_DIR, '--namespace', `craftista-${env}`, '-f', join(CHART_DIR, `values-${env}.yaml`)]),
+    run('helm', [
+      'template',
+      'craftista',
+      CHART_DIR,
+      '--namespace',
+      `craftista-${env}`,
+      '-f',
+      join(CHART_DIR, `values-${env}.yaml`),
+    ]),
   );
 }
 

@@ -15,9 +15,15 @@ export function expectedAllowed(env: Env): Set<string> {
   if (env === 'dev') inNamespace.push('mongodb', 'postgresql', 'redis');
   return new Set([
     'ingress-nginx->frontend',
-    'prometheus->frontend', 'prometheus->catalogue', 'prometheus->voting', 'prometheus->recommendation',
-    'frontend->catalogue', 'frontend->voting', 'frontend->recommendation',
-    'voting->catalogue', 'voting->postgresql',
+    'prometheus->frontend',
+    'prometheus->catalogue',
+    'prometheus->voting',
+    'prometheus->recommendation',
+    'frontend->catalogue',
+    'frontend->voting',
+    'frontend->recommendation',
+    'voting->catalogue',
+    'voting->postgresql',
     'catalogue->mongodb',
     'recommendation->redis',
     ...inNamespace.map((s) => `${s}->dns`),
@@ -33,7 +39,11 @@ export function graph(objects: K8sObject[], env: Env): { allowed: Set<string>; p
     return w?.spec?.template?.metadata?.labels;
   };
   let n = 0;
-  const pod = (name: string, labels: Labels, namespace = ns): Endpoint => ({ name, ip: `10.244.0.${++n}`, pod: { namespace, labels } });
+  const pod = (name: string, labels: Labels, namespace = ns): Endpoint => ({
+    name,
+    ip: `10.244.0.${++n}`,
+    pod: { namespace, labels },
+  });
   const sources: Endpoint[] = [];
   const targets: Target[] = [];
   for (const [app, port] of Object.entries(APP_PORTS)) {

@@ -5,7 +5,13 @@ import { SERVICES, key, type Env, type K8sObject } from './render.js';
 import { schemaErrors } from './schemas.js';
 import { expectedAllowed, graph } from './seed-graph.js';
 
-const SERVICE_PORTS: Record<string, number> = { frontend: 3000, catalogue: 5000, voting: 8080, recco: 8080, recommendation: 8080 };
+const SERVICE_PORTS: Record<string, number> = {
+  frontend: 3000,
+  catalogue: 5000,
+  voting: 8080,
+  recco: 8080,
+  recommendation: 8080,
+};
 const SECRET_KEYS: Record<string, string[]> = {
   catalogue: ['MONGODB_URL', 'CATALOGUE_ADMIN_TOKEN'],
   voting: ['DATABASE_URL', 'VOTING_ADMIN_TOKEN'],
@@ -24,7 +30,9 @@ export function sharedInvariants(env: Env, render: () => K8sObject[]): void {
 
   it(`puts every namespaced object in ${ns}`, () => {
     const clusterScoped = new Set(['Namespace', 'ClusterSecretStore']);
-    const wrong = objects().filter((o) => !clusterScoped.has(o.kind) && o.metadata.namespace !== ns).map(key);
+    const wrong = objects()
+      .filter((o) => !clusterScoped.has(o.kind) && o.metadata.namespace !== ns)
+      .map(key);
     expect(wrong).toEqual([]);
     expect(objects().find((o) => o.kind === 'Namespace')?.metadata.name).toBe(ns);
   });
@@ -61,17 +69,28 @@ export function sharedInvariants(env: Env, render: () => K8sObject[]): void {
   });
 
   it('wires the service URLs through ConfigMaps and the secrets through ExternalSecrets from Vault', () => {
-    const frontendEnv = objects().find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('frontend-config'))!.data;
-    expect(frontendEnv).toMatchObject({ CATALOGUE_URL: 'http://catalogue:5000', VOTING_URL: 'http://voting:8080', RECOMMENDATION_URL: 'http://recco:8080', PORT: '3000' });
+    const frontendEnv = objects().find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('frontend-config'),
+    )!.data;
+    expect(frontendEnv).toMatchObject({
+      CATALOGUE_URL: 'http://catalogue:5000',
+      VOTING_URL: 'http://voting:8080',
+      RECOMMENDATION_URL: 'http://recco:8080',
+      PORT: '3000',
+    });
     expect(JSON.stringify(objects().filter((o) => o.kind === 'Secret'))).toBe('[]'); // no secret value in git
     for (const [svc, keys] of Object.entries(SECRET_KEYS)) {
       const es = objects().find((o) => o.kind === 'ExternalSecret' && o.metadata.name === svc)!;
       expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: `craftista-vault-${env}` });
       expect(es.spec.target.name).toBe(`${svc}-secrets`);
       expect(es.spec.data.map((d: { secretKey: string }) => d.secretKey).sort()).toEqual([...keys].sort());
-      for (const d of es.spec.data) expect(`secret/${d.remoteRef.key}`).toMatch(new RegExp(`^secret/craftista/${env}/${svc}/[a-z]+$`));
-      const container = objects().find((o) => o.kind === 'Deployment' && o.metadata.name === svc)!.spec.template.spec.containers[0];
-      const fromSecret = container.env.filter((e: K8sObject) => e.valueFrom?.secretKeyRef?.name === `${svc}-secrets`).map((e: { name: string }) => e.name);
+      for (const d of es.spec.data)
+        expect(`secret/${d.remoteRef.key}`).toMatch(new RegExp(`^secret/craftista/${env}/${svc}/[a-z]+$`));
+      const container = objects().find((o) => o.kind === 'Deployment' && o.metadata.name === svc)!.spec
+        .template.spec.containers[0];
+      const fromSecret = container.env
+        .filter((e: K8sObject) => e.valueFrom?.secretKeyRef?.name === `${svc}-secrets`)
+        .map((e: { name: string }) => e.name);
       expect(fromSecret.sort()).toEqual([...keys].sort());
     }
     const store = objects().find((o) => o.kind === 'ClusterSecretStore')!;
@@ -83,8 +102,10 @@ export function sharedInvariants(env: Env, render: () => K8sObject[]): void {
   it('lets each ServiceAccount reach only its own Secret, and mounts no token', () => {
     const access = secretAccess(objects());
     expect(access.get('frontend')).toEqual(new Set());
-    for (const svc of ['catalogue', 'voting', 'recommendation']) expect(access.get(svc)).toEqual(new Set([`get:${svc}-secrets`]));
-    for (const sa of objects().filter((o) => o.kind === 'ServiceAccount')) expect(sa.automountServiceAccountToken, sa.metadata.name).toBe(false);
+    for (const svc of ['catalogue', 'voting', 'recommendation'])
+      expect(access.get(svc)).toEqual(new Set([`get:${svc}-secrets`]));
+    for (const sa of objects().filter((o) => o.kind === 'ServiceAccount'))
+      expect(sa.automountServiceAccountToken, sa.metadata.name).toBe(false);
     expect(objects().filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'ClusterRole')).toEqual([]);
   });
 

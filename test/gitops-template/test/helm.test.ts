@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { imageViolations, podSpec, workloads } from '../src/invariants.js';
-import { ENVS, SERVICES, helmTemplate, key, readYaml, renderEnvWithKustomize, type K8sObject } from '../src/render.js';
+import {
+  ENVS,
+  SERVICES,
+  helmTemplate,
+  key,
+  readYaml,
+  renderEnvWithKustomize,
+  type K8sObject,
+} from '../src/render.js';
 import { sharedInvariants } from '../src/suite.js';
 
 type ImageValues = { repository: string; tag?: string; digest?: string };
-type Values = Record<string, { image: ImageValues } | undefined> & { inClusterStores?: Record<string, { image: ImageValues }> };
+type Values = Record<string, { image: ImageValues } | undefined> & {
+  inClusterStores?: Record<string, { image: ImageValues }>;
+};
 
-const ref = (i: ImageValues): string => `${i.repository}${i.tag ? `:${i.tag}` : ''}${i.digest ? `@${i.digest}` : ''}`;
+const ref = (i: ImageValues): string =>
+  `${i.repository}${i.tag ? `:${i.tag}` : ''}${i.digest ? `@${i.digest}` : ''}`;
 // Kustomize suffixes generated ConfigMaps with a content hash; Helm uses a checksum annotation instead.
 const normalName = (o: K8sObject): string => key(o).replace(/-config-[a-z0-9]{10}$/, '-config');
 
@@ -23,7 +34,9 @@ for (const env of ENVS) {
         expect(image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
         return ref(image);
       });
-      if (env === 'dev') for (const st of ['mongodb', 'postgresql', 'redis']) pins.push(ref(defaults.inClusterStores![st]!.image));
+      if (env === 'dev')
+        for (const st of ['mongodb', 'postgresql', 'redis'])
+          pins.push(ref(defaults.inClusterStores![st]!.image));
       expect(imageViolations(objects, pins)).toEqual([]);
     });
 
@@ -31,7 +44,9 @@ for (const env of ENVS) {
       const kustomized = renderEnvWithKustomize(env);
       expect(objects.map(normalName).sort()).toEqual(kustomized.map(normalName).sort());
       const strip = (o: K8sObject) =>
-        workloads([o]).flatMap((w) => podSpec(w).containers.map((c: K8sObject) => ({ ...c, envFrom: undefined })));
+        workloads([o]).flatMap((w) =>
+          podSpec(w).containers.map((c: K8sObject) => ({ ...c, envFrom: undefined })),
+        );
       for (const w of workloads(kustomized)) {
         const twin = objects.find((o) => key(o) === key(w))!;
         expect(strip(twin), key(w)).toEqual(strip(w));
@@ -39,7 +54,17 @@ for (const env of ENVS) {
         const { containers: _b, ...kustomizePodRest } = podSpec(w);
         expect(podRest, key(w)).toEqual(kustomizePodRest);
       }
-      for (const kind of ['NetworkPolicy', 'Service', 'Role', 'RoleBinding', 'ExternalSecret', 'ClusterSecretStore', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress']) {
+      for (const kind of [
+        'NetworkPolicy',
+        'Service',
+        'Role',
+        'RoleBinding',
+        'ExternalSecret',
+        'ClusterSecretStore',
+        'HorizontalPodAutoscaler',
+        'PodDisruptionBudget',
+        'Ingress',
+      ]) {
         for (const o of kustomized.filter((x) => x.kind === kind)) {
           const twin = objects.find((x) => key(x) === key(o))!;
           const { metadata: _m, ...rest } = o;

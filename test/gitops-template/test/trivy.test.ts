@@ -6,10 +6,23 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ENVS, TEMPLATE_DIR, helmTemplate, kustomizeBuild, overlayDirs } from '../src/render.js';
-import { run } from '../src/tools.js';
+import { findTool, run } from '../src/tools.js';
 
-type Misconf = { ID: string; Severity: string; Title: string; Status: string; CauseMetadata?: { Resource?: string } };
-type Report = { Results?: { Target: string; Class: string; MisconfSummary?: { Successes: number; Failures: number }; Misconfigurations?: Misconf[] }[] };
+type Misconf = {
+  ID: string;
+  Severity: string;
+  Title: string;
+  Status: string;
+  CauseMetadata?: { Resource?: string };
+};
+type Report = {
+  Results?: {
+    Target: string;
+    Class: string;
+    MisconfSummary?: { Successes: number; Failures: number };
+    Misconfigurations?: Misconf[];
+  }[];
+};
 
 const work = mkdtempSync(join(tmpdir(), 'gitops-trivy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -18,13 +31,17 @@ function trivyConfig(target: string): Report {
   const out = run('trivy', [
     'config',
     '--quiet',
-    '--cache-dir', join(work, 'cache'),
+    '--cache-dir',
+    join(work, 'cache'),
     '--skip-check-update',
     '--skip-version-check',
     '--disable-telemetry',
-    '--severity', 'LOW,MEDIUM,HIGH,CRITICAL',
-    '--format', 'json',
-    '--exit-code', '0',
+    '--severity',
+    'LOW,MEDIUM,HIGH,CRITICAL',
+    '--format',
+    'json',
+    '--exit-code',
+    '0',
     target,
   ]);
   return JSON.parse(out) as Report;
@@ -38,16 +55,23 @@ const highOrCritical = (r: Report): string[] =>
   );
 
 const scannedTargets = (r: Report): string[] =>
-  (r.Results ?? []).filter((res) => (res.MisconfSummary?.Successes ?? 0) + (res.MisconfSummary?.Failures ?? 0) > 0).map((res) => res.Target);
+  (r.Results ?? [])
+    .filter((res) => (res.MisconfSummary?.Successes ?? 0) + (res.MisconfSummary?.Failures ?? 0) > 0)
+    .map((res) => res.Target);
 
-describe('trivy config', () => {
+describe('trivy config', { timeout: 180_000 }, () => {
   it('finds a HIGH misconfiguration in a deliberately privileged pod (the scanner and its checks work offline)', () => {
     const dir = join(work, 'bad');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'pod.yaml'), stringify({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad', namespace: 'x' },
-      spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] },
-    }));
+    writeFileSync(
+      join(dir, 'pod.yaml'),
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'bad', namespace: 'x' },
+        spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+      }),
+    );
     expect(highOrCritical(trivyConfig(dir)).length).toBeGreaterThan(0);
   });
 
@@ -56,19 +80,30 @@ describe('trivy config', () => {
     const targets = scannedTargets(report);
     // trivy really looked at the Kubernetes manifests and the Helm chart
     expect(targets.some((t) => t.includes('kubernetes/base/catalogue/deployment.yaml'))).toBe(true);
-    expect(targets.some((t) => t.includes('charts/craftista') || t.includes('templates/services.yaml'))).toBe(true);
+    expect(targets.some((t) => t.includes('charts/craftista') || t.includes('templates/services.yaml'))).toBe(
+      true,
+    );
     expect(highOrCritical(report)).toEqual([]);
   });
 
   it('reports no HIGH or CRITICAL misconfiguration in any rendered environment (kustomize and helm)', () => {
+    findTool('trivy'); // fail before rendering when trivy is missing
     const dir = join(work, 'rendered');
     mkdirSync(dir);
     for (const env of ENVS) {
       for (const overlay of overlayDirs(env)) {
         const objects = kustomizeBuild(overlay);
-        writeFileSync(join(dir, `${overlay.replaceAll('/', '_')}.yaml`), objects.map((o) => stringify(o)).join('---\n'));
+        writeFileSync(
+          join(dir, `${overlay.replaceAll('/', '_')}.yaml`),
+          objects.map((o) => stringify(o)).join('---\n'),
+        );
       }
-      writeFileSync(join(dir, `helm_${env}.yaml`), helmTemplate(env).map((o) => stringify(o)).join('---\n'));
+      writeFileSync(
+        join(dir, `helm_${env}.yaml`),
+        helmTemplate(env)
+          .map((o) => stringify(o))
+          .join('---\n'),
+      );
     }
     const report = trivyConfig(dir);
     expect(scannedTargets(report).length).toBeGreaterThanOrEqual(ENVS.length * 6);
