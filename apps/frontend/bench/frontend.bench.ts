@@ -1,6 +1,19 @@
 // npm run bench -w @craftista/frontend: GET / (the whole page, all three backends up) and GET /api/products,
 // each service a real process, next to a bare Fastify route measured the same way in the same run.
-import { load, printResults, startBareFastify, startService } from '@craftista/testkit';
+// The frontend runs as it ships (node dist/main.js, built first); the backends run from sources.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import {
+  freePort,
+  load,
+  printResults,
+  procMemory,
+  repoRoot,
+  startBareFastify,
+  startProcess,
+  startService,
+  waitFor,
+} from '@craftista/testkit';
 
 const SLOW_START = { timeoutMs: 150_000 };
 const CONNECTIONS = 50;
@@ -14,15 +27,40 @@ const voting = await startService('apps/voting/src/main.ts', {
   ...SLOW_START,
   env: { CATALOGUE_URL: catalogue.url },
 });
-const frontend = await startService('apps/frontend/src/main.ts', {
-  ...SLOW_START,
+
+console.log('building the frontend and its packages (turbo build)...');
+execFileSync(
+  'npx',
+  ['turbo', 'run', 'build', '--filter=@craftista/frontend...', '--output-logs=errors-only'],
+  {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  },
+);
+const port = await freePort();
+const built = startProcess(process.execPath, [path.join(repoRoot, 'apps/frontend/dist/main.js')], {
+  cwd: repoRoot,
   env: {
+    ...process.env,
+    NODE_OPTIONS: '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
     CATALOGUE_URL: catalogue.url,
     VOTING_URL: voting.url,
     RECOMMENDATION_URL: recommendation.url,
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret!!',
-    NODE_ENV: 'production',
   },
+});
+const frontend = {
+  url: `http://127.0.0.1:${port}`,
+  memory: () => procMemory(built.child.pid!),
+  stop: () => built.stop(),
+};
+await waitFor('frontend (dist)', async () => (await fetch(`${frontend.url}/livez`)).ok, {
+  timeoutMs: 60_000,
+  describe: built.output,
 });
 const bare = await startBareFastify();
 

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SystemInfo } from '@craftista/service-kit';
@@ -61,6 +62,8 @@ export function buildApp(deps: AppDeps): FrontendApp {
   app.set('view engine', 'ejs');
   app.set('view cache', true);
   app.set('query parser', 'simple');
+  // Pages are per client (CSRF token) and API answers are small: hashing every body for an ETag buys nothing.
+  app.set('etag', false);
 
   app.use(observe(deps.logger, metrics));
   app.use(
@@ -86,16 +89,20 @@ export function buildApp(deps: AppDeps): FrontendApp {
     }),
   );
 
-  // Images, CSS and the page script: at / and at /static (backends' image_url values use /static/...).
-  const assets = express.static(publicDir, {
-    maxAge: '1h',
-    index: false,
-    setHeaders: (res) => {
-      (res as express.Response).locals.asset = true;
-    },
-  });
-  app.use(assets);
-  app.use('/static', assets);
+  // Images, CSS and the page script, at / and at /static (backends' image_url values use /static/...).
+  // Mounted per folder so other paths never cost a file-system lookup.
+  const assets = (folder: string) =>
+    express.static(path.join(publicDir, folder), {
+      maxAge: '1h',
+      index: false,
+      setHeaders: (res) => {
+        (res as express.Response).locals.asset = true;
+      },
+    });
+  for (const folder of readdirSync(publicDir)) {
+    app.use(`/${folder}`, assets(folder));
+    app.use(`/static/${folder}`, assets(folder));
+  }
 
   app.use(healthRoutes({ metrics, lifecycle }));
   app.use(express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 }));

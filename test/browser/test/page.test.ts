@@ -158,7 +158,6 @@ describe('stage 4: all services up', () => {
     const context = await chromium.browser.newContext({ javaScriptEnabled: false });
     const page = await open(context, frontend.url);
     const before = await count(page, '2');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'no-js-before.png') });
     expect(await page.locator('#status-voting .state').textContent()).toBe('Up');
     await page.locator('#origami-2 .vote-button').click({ timeout: 5000 });
     await page.waitForURL(/voted=2/, { timeout: 10_000 });

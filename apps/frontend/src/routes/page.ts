@@ -1,5 +1,6 @@
 // The page: GET / renders everything server-side from parallel backend reads; GET /fragments/products
 // serves more cards for infinite scroll; POST /origamis/:id/vote is the form vote (no JavaScript needed).
+import { randomUUID } from 'node:crypto';
 import type { Product } from '@craftista/contracts';
 import type { SystemInfo } from '@craftista/service-kit';
 import { Router } from 'express';
@@ -53,11 +54,17 @@ function count(value: unknown, fallback: number, max: number): number {
   return Math.min(n, max);
 }
 
+/** Stands for the client's CSRF token in a page rendered once and served to many clients. */
+const TOKEN_SLOT = `csrf-slot-${randomUUID()}`;
+
 export function pageRoutes(deps: PageDeps): Router {
   const { backends } = deps;
   const router = Router();
+  // The plain page (no query) depends only on the four cached reads: render it once per set of answers and
+  // give each client its own token. The cache hands out the same result objects until a read is renewed.
+  let plain: { key: unknown[]; html: string } | undefined;
 
-  router.get('/', async (req, res) => {
+  router.get('/', async (req, res, next) => {
     const voted = typeof req.query.voted === 'string' ? req.query.voted : undefined;
     const [products, votes, daily, recommendation] = await Promise.all([
       backends.products(),
@@ -78,24 +85,43 @@ export function pageRoutes(deps: PageDeps): Router {
     }
 
     res.set('cache-control', 'no-store');
-    res.render('index', {
-      version: deps.version,
-      systemInfo: deps.systemInfo,
-      year: deps.now().getFullYear(),
-      daily: daily.ok ? daily.value : null,
-      catalogueUp: products.ok,
-      cards: cards(all.slice(0, shown), votes.ok ? votes.value : null),
-      nextOffset: all.length > shown ? shown : null,
-      nextId: all[shown]?.id,
-      votingUp,
-      csrfToken: res.locals.identity.csrfToken,
-      notice,
-      statuses: [
-        { name: 'Catalogue', id: 'catalogue', up: products.ok },
-        { name: 'Recommendation', id: 'recommendation', up: recommendation.ok },
-        { name: 'Voting', id: 'voting', up: votingUp },
-      ],
-    });
+    const token = res.locals.identity.csrfToken;
+    const key = [products, votes, daily, recommendation, deps.now().getFullYear()];
+    const isPlain = Object.keys(req.query).length === 0;
+    if (isPlain && plain && plain.key.every((part, i) => part === key[i])) {
+      res.type('html').send(plain.html.replaceAll(TOKEN_SLOT, token));
+      return;
+    }
+    res.render(
+      'index',
+      {
+        version: deps.version,
+        systemInfo: deps.systemInfo,
+        year: deps.now().getFullYear(),
+        daily: daily.ok ? daily.value : null,
+        catalogueUp: products.ok,
+        cards: cards(all.slice(0, shown), votes.ok ? votes.value : null),
+        nextOffset: all.length > shown ? shown : null,
+        nextId: all[shown]?.id,
+        votingUp,
+        csrfToken: isPlain ? TOKEN_SLOT : token,
+        notice,
+        statuses: [
+          { name: 'Catalogue', id: 'catalogue', up: products.ok },
+          { name: 'Recommendation', id: 'recommendation', up: recommendation.ok },
+          { name: 'Voting', id: 'voting', up: votingUp },
+        ],
+      },
+      (error: Error | null, html?: string) => {
+        if (error || html === undefined) return next(error ?? new Error('empty page'));
+        if (!isPlain) {
+          res.send(html);
+          return;
+        }
+        plain = { key, html };
+        res.send(html.replaceAll(TOKEN_SLOT, token));
+      },
+    );
   });
 
   router.get('/fragments/products', async (req, res) => {
