@@ -32,8 +32,12 @@ export function parseCache(value: string): CacheMode {
 }
 
 export function buildxArgs(o: BuildxOptions): string[] {
-  if (o.push && o.load) throw new Error('push and load are exclusive: push sends the image to the registry, load keeps it in the local engine');
-  if (o.load && o.platforms.length > 1) throw new Error('load works for one platform only: the local image store holds one platform per tag');
+  if (o.push && o.load)
+    throw new Error(
+      'push and load are exclusive: push sends the image to the registry, load keeps it in the local engine',
+    );
+  if (o.load && o.platforms.length > 1)
+    throw new Error('load works for one platform only: the local image store holds one platform per tag');
   for (const arg of o.buildArgs) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(arg)) throw new Error(`build-arg "${arg}" is not NAME=value`);
   }
@@ -45,7 +49,12 @@ export function buildxArgs(o: BuildxOptions): string[] {
   if (o.platforms.length > 0) args.push('--platform', o.platforms.join(','));
   args.push(`--provenance=${o.provenance}`);
   if (o.cache === 'gha') {
-    args.push('--cache-from', `type=gha,scope=${o.cacheScope}`, '--cache-to', `type=gha,mode=max,scope=${o.cacheScope}`);
+    args.push(
+      '--cache-from',
+      `type=gha,scope=${o.cacheScope}`,
+      '--cache-to',
+      `type=gha,mode=max,scope=${o.cacheScope}`,
+    );
   }
   args.push('--metadata-file', o.metadataFile);
   if (o.push) args.push('--push');
@@ -71,9 +80,12 @@ export function parseBuildMetadata(text: string): BuildResult {
   } catch (err) {
     throw new Error(`buildx metadata file is not JSON: ${(err as Error).message}`);
   }
-  const str = (key: string): string | undefined => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  const str = (key: string): string | undefined =>
+    typeof data[key] === 'string' ? (data[key] as string) : undefined;
   const descriptor = data['containerimage.descriptor'] as { digest?: unknown } | undefined;
-  const digest = str('containerimage.digest') ?? (typeof descriptor?.digest === 'string' ? descriptor.digest : undefined);
-  if (digest !== undefined && !DIGEST.test(digest)) throw new Error(`buildx metadata has a malformed digest "${digest}"`);
+  const digest =
+    str('containerimage.digest') ?? (typeof descriptor?.digest === 'string' ? descriptor.digest : undefined);
+  if (digest !== undefined && !DIGEST.test(digest))
+    throw new Error(`buildx metadata has a malformed digest "${digest}"`);
   return { digest, configDigest: str('containerimage.config.digest'), imageName: str('image.name') };
 }

@@ -21,11 +21,15 @@ export interface EventPayload {
 
 function required(env: Env, name: string): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is not set: is this running in GitHub Actions?`);
+  if (value === undefined || value === '')
+    throw new Error(`${name} is not set: is this running in GitHub Actions?`);
   return value;
 }
 
-export function contextFromEnv(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): BuildContext {
+export function contextFromEnv(
+  env: Env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): BuildContext {
   const eventPath = env['GITHUB_EVENT_PATH'];
   let payload: EventPayload = {};
   if (eventPath !== undefined && eventPath !== '') {

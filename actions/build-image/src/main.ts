@@ -31,7 +31,8 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     now: (deps.now ?? (() => new Date()))(),
   });
 
-  const tempRoot = io.env['RUNNER_TEMP'] !== undefined && io.env['RUNNER_TEMP'] !== '' ? io.env['RUNNER_TEMP'] : tmpdir();
+  const tempRoot =
+    io.env['RUNNER_TEMP'] !== undefined && io.env['RUNNER_TEMP'] !== '' ? io.env['RUNNER_TEMP'] : tmpdir();
   const metadataFile = join(mkdtempSync(join(tempRoot, 'build-image-')), 'metadata.json');
   const push = boolInput('push', io.input('push'), false);
   const args = buildxArgs({
@@ -57,13 +58,20 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
 
   const built = existsSync(metadataFile) ? parseBuildMetadata(readFileSync(metadataFile, 'utf8')) : undefined;
   const digest = built?.digest ?? '';
-  if (push && digest === '') throw new Error('the image was pushed but buildx reported no containerimage.digest');
-  if (digest === '') io.warning('buildx reported no digest (nothing was exported); the digest output is empty');
+  if (push && digest === '')
+    throw new Error('the image was pushed but buildx reported no containerimage.digest');
+  if (digest === '')
+    io.warning('buildx reported no digest (nothing was exported); the digest output is empty');
 
   io.output('image', service.image);
   io.output('version', meta.version);
   io.output('tags', meta.tags.join('\n'));
-  io.output('labels', Object.entries(meta.labels).map(([k, v]) => `${k}=${v}`).join('\n'));
+  io.output(
+    'labels',
+    Object.entries(meta.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
   io.output('digest', digest);
   io.output('image-ref', digest === '' ? '' : `${service.image}@${digest}`);
 

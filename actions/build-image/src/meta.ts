@@ -29,7 +29,8 @@ export interface Meta {
 }
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
-const SEMVER = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+const SEMVER =
+  /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
 /** A Docker tag from free text: [A-Za-z0-9_.-], not starting with "." or "-", at most 128 characters. */
 export function sanitizeTag(text: string): string {
@@ -47,7 +48,9 @@ export function semverTags(gitTag: string): SemverTags | undefined {
   const m = SEMVER.exec(gitTag);
   if (m === null) return undefined;
   const [, major, minor, patch, pre, build] = m;
-  const version = sanitizeTag(`${major}.${minor}.${patch}${pre !== undefined ? `-${pre}` : ''}${build !== undefined ? `-${build}` : ''}`);
+  const version = sanitizeTag(
+    `${major}.${minor}.${patch}${pre !== undefined ? `-${pre}` : ''}${build !== undefined ? `-${build}` : ''}`,
+  );
   if (pre !== undefined) return { version, tags: [version] };
   const tags = [version, `${major}.${minor}`];
   if (major !== '0') tags.push(String(major));
@@ -89,8 +92,7 @@ export function computeMeta(input: MetaInput): Meta {
     version = shaTag;
   }
   names.push(shaTag);
-  const isDefaultBranch =
-    !isPr && defaultBranch !== undefined && ctx.ref === `refs/heads/${defaultBranch}`;
+  const isDefaultBranch = !isPr && defaultBranch !== undefined && ctx.ref === `refs/heads/${defaultBranch}`;
   if (isDefaultBranch) names.push('latest');
 
   const tagNames = [...new Set(names.filter((n) => n !== ''))];

@@ -13,6 +13,7 @@ export function eventEnv(name: string): Env {
     const at = line.indexOf('=');
     if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
   }
-  if (env['GITHUB_EVENT_PATH'] !== undefined) env['GITHUB_EVENT_PATH'] = join(events, env['GITHUB_EVENT_PATH']);
+  if (env['GITHUB_EVENT_PATH'] !== undefined)
+    env['GITHUB_EVENT_PATH'] = join(events, env['GITHUB_EVENT_PATH']);
   return env;
 }

@@ -10,7 +10,14 @@ const now = new Date('2026-11-28T07:30:00.000Z');
 function metaFor(event: string, extra: { defaultBranch?: string } = {}) {
   const env = eventEnv(event);
   const context = contextFromEnv(env);
-  return computeMeta({ image, title: 'voting', context, sourceUrl: repositoryUrl(context.repository, env), now, ...extra });
+  return computeMeta({
+    image,
+    title: 'voting',
+    context,
+    sourceUrl: repositoryUrl(context.repository, env),
+    now,
+    ...extra,
+  });
 }
 
 describe.each([

@@ -18,7 +18,9 @@ function firstOutputMs(args, env) {
     child.stdout.once('data', mark);
     child.stderr.once('data', mark);
     child.on('error', fail);
-    child.on('close', () => (t === undefined ? fail(new Error(`${args.join(' ')} printed nothing`)) : done(t)));
+    child.on('close', () =>
+      t === undefined ? fail(new Error(`${args.join(' ')} printed nothing`)) : done(t),
+    );
   });
 }
 
@@ -48,6 +50,8 @@ for (const dir of dirs) {
   for (let i = 0; i < runs; i++) times.push(await firstOutputMs([bundle], env));
   const m = median(times);
   over ||= m > TARGET_MS;
-  console.log(`${basename(resolve(dir))}: first output after ${m.toFixed(0)} ms (median of ${runs}, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; target <= ${TARGET_MS} ms)`);
+  console.log(
+    `${basename(resolve(dir))}: first output after ${m.toFixed(0)} ms (median of ${runs}, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; target <= ${TARGET_MS} ms)`,
+  );
 }
 process.exitCode = over ? 1 : 0;

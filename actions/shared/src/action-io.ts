@@ -32,17 +32,22 @@ export function readInput(env: Env, name: string): string {
 /** Appends name=value to the GITHUB_OUTPUT file in its multi-line form. */
 export function writeOutput(file: string, name: string, value: string): void {
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error('output collides with its delimiter');
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error('output collides with its delimiter');
   appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
 }
 
-export function coreIO(env: Env = process.env, out: (line: string) => void = (l) => process.stdout.write(`${l}${EOL}`)): ActionIO {
+export function coreIO(
+  env: Env = process.env,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}${EOL}`),
+): ActionIO {
   return {
     env,
     input: (name) => readInput(env, name),
     output: (name, value) => {
       const file = env['GITHUB_OUTPUT'];
-      if (file === undefined || file === '') throw new Error('GITHUB_OUTPUT is not set: is this running in GitHub Actions?');
+      if (file === undefined || file === '')
+        throw new Error('GITHUB_OUTPUT is not set: is this running in GitHub Actions?');
       writeOutput(file, name, value);
     },
     info: (m) => out(m),

@@ -14,9 +14,17 @@ export interface ExecOptions {
   stream?: boolean;
 }
 
-export function execCommand(command: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+export function execCommand(
+  command: string,
+  args: readonly string[],
+  opts: ExecOptions = {},
+): Promise<ExecResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => {

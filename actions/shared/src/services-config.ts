@@ -28,7 +28,9 @@ const imageRepository = z
 
 const helmTarget = z.object({
   file: relativePath,
-  key: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'must be a dotted key such as frontend.image' }),
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'must be a dotted key such as frontend.image' }),
 });
 
 const serviceSchema = z
@@ -65,7 +67,11 @@ const configSchema = z
   .superRefine((config, ctx) => {
     for (const name of Object.keys(config.services)) {
       if (!NAME.test(name)) {
-        ctx.addIssue({ code: 'custom', path: ['services', name], message: 'a service name is lower-case words joined by "-"' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', name],
+          message: 'a service name is lower-case words joined by "-"',
+        });
       }
     }
     // With several environments, a GitOps path without {env} would make every environment write the same file.
@@ -133,7 +139,11 @@ export function parseServicesConfig(text: string, source = '<inline>'): Services
     version,
     gitops,
     source,
-    services: Object.entries(services).map(([name, s]) => ({ ...s, name, environments: gitops.environments })),
+    services: Object.entries(services).map(([name, s]) => ({
+      ...s,
+      name,
+      environments: gitops.environments,
+    })),
   };
 }
 
@@ -145,7 +155,9 @@ export function findServicesConfig(from = process.env['GITHUB_WORKSPACE'] ?? pro
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new ServicesConfigError(`${SERVICES_CONFIG_FILE} not found in ${resolve(from)} or any parent directory`);
+      throw new ServicesConfigError(
+        `${SERVICES_CONFIG_FILE} not found in ${resolve(from)} or any parent directory`,
+      );
     }
     dir = parent;
   }
@@ -178,7 +190,8 @@ export function gitopsPaths(service: ServiceConfig, env: string): GitopsPaths {
   const fill = (p: string): string => p.split(ENV_PLACEHOLDER).join(env);
   const out: GitopsPaths = {};
   if (service.gitops.kustomize !== undefined) out.kustomize = fill(service.gitops.kustomize);
-  if (service.gitops.helm !== undefined) out.helm = { file: fill(service.gitops.helm.file), key: service.gitops.helm.key };
+  if (service.gitops.helm !== undefined)
+    out.helm = { file: fill(service.gitops.helm.file), key: service.gitops.helm.key };
   return out;
 }
 
@@ -205,6 +218,7 @@ export function selectServices(config: ServicesConfig, spec: string): ServiceCon
 /** One service by name, with the same error as selectServices for an unknown one. */
 export function getService(config: ServicesConfig, name: string): ServiceConfig {
   const selected = name.trim() === 'all' ? [] : selectServices(config, name);
-  if (selected.length !== 1) throw new ServicesConfigError(`expected exactly one service name, got "${name}"`);
+  if (selected.length !== 1)
+    throw new ServicesConfigError(`expected exactly one service name, got "${name}"`);
   return selected[0]!;
 }

@@ -30,12 +30,18 @@ export interface Column {
 }
 
 /** A Markdown table; cells are escaped unless raw (already Markdown, e.g. from code() or link()). */
-export function table(columns: Array<string | Column>, rows: unknown[][], opts: { raw?: boolean } = {}): string {
+export function table(
+  columns: Array<string | Column>,
+  rows: unknown[][],
+  opts: { raw?: boolean } = {},
+): string {
   const cols = columns.map((c) => (typeof c === 'string' ? { header: c } : c));
   const rule = cols.map((c) => (c.align === 'right' ? '---:' : c.align === 'center' ? ':---:' : '---'));
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const body = rows.map((row) =>
-    line(cols.map((_, i) => (opts.raw === true ? String(row[i] ?? '').replace(/\r?\n/g, '<br>') : cell(row[i])))),
+    line(
+      cols.map((_, i) => (opts.raw === true ? String(row[i] ?? '').replace(/\r?\n/g, '<br>') : cell(row[i]))),
+    ),
   );
   return [line(cols.map((c) => cell(c.header))), line(rule), ...body].join('\n');
 }

@@ -34,7 +34,11 @@ function tool(name: string, version?: string): string {
 function actionlint(stdin?: { name: string; text: string }): { code: number; out: string } {
   const args = ['-shellcheck', tool('shellcheck'), '-no-color'];
   const r = stdin
-    ? spawnSync(tool('actionlint', 'v1.7.12'), [...args, '-stdin-filename', stdin.name, '-'], { cwd: repoRoot, input: stdin.text, encoding: 'utf8' })
+    ? spawnSync(tool('actionlint', 'v1.7.12'), [...args, '-stdin-filename', stdin.name, '-'], {
+        cwd: repoRoot,
+        input: stdin.text,
+        encoding: 'utf8',
+      })
     : spawnSync(tool('actionlint', 'v1.7.12'), [...args, example], { cwd: repoRoot, encoding: 'utf8' });
   return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
 }
@@ -48,7 +52,7 @@ describe(example, () => {
 
   it('is really checked: a misspelt input of a local action and a shell fault are reported', () => {
     const text = readFileSync(join(repoRoot, example), 'utf8')
-      .replace('          provenance: \'false\'', '          provenence: \'false\'')
+      .replace("          provenance: 'false'", "          provenence: 'false'")
       .replace('>> "$GITHUB_OUTPUT"', '>> $GITHUB_OUTPUT');
     const { code, out } = actionlint({ name: example, text });
     expect(code).toBe(1);
@@ -57,9 +61,16 @@ describe(example, () => {
   });
 
   it('pins every third-party action to a full commit SHA', () => {
-    const uses = [...readFileSync(join(repoRoot, example), 'utf8').matchAll(/uses:\s*(\S+)/g)].map((m) => m[1]!);
+    const uses = [...readFileSync(join(repoRoot, example), 'utf8').matchAll(/uses:\s*(\S+)/g)].map(
+      (m) => m[1]!,
+    );
     expect(uses.length).toBeGreaterThan(5);
     for (const u of uses) expect(u, u).toMatch(/^(\.\/actions\/[a-z-]+|[\w.-]+\/[\w./-]+@[0-9a-f]{40})$/);
-    expect(execFileSync('git', ['ls-files', '--error-unmatch', 'scripts/install-tools.sh'], { cwd: repoRoot, encoding: 'utf8' }).trim()).toBe('scripts/install-tools.sh');
+    expect(
+      execFileSync('git', ['ls-files', '--error-unmatch', 'scripts/install-tools.sh'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('scripts/install-tools.sh');
   });
 });

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, commitUrl, compareUrl, currentRunUrl, graphqlUrl, pullRequestUrl, runUrl, serverUrl } from '../src/index.js';
+import {
+  apiUrl,
+  commitUrl,
+  compareUrl,
+  currentRunUrl,
+  graphqlUrl,
+  pullRequestUrl,
+  runUrl,
+  serverUrl,
+} from '../src/index.js';
 
-const ghes = { GITHUB_SERVER_URL: 'https://git.example.internal/', GITHUB_API_URL: 'https://git.example.internal/api/v3' };
+const ghes = {
+  GITHUB_SERVER_URL: 'https://git.example.internal/',
+  GITHUB_API_URL: 'https://git.example.internal/api/v3',
+};
 
 describe('GitHub URLs', () => {
   it('default to github.com when the runner sets nothing', () => {
@@ -25,13 +37,15 @@ describe('GitHub URLs', () => {
   });
 
   it('build run URLs with the attempt only after a re-run', () => {
-    expect(runUrl({ repository: 'acme/app', runId: 42 }, {})).toBe('https://github.com/acme/app/actions/runs/42');
+    expect(runUrl({ repository: 'acme/app', runId: 42 }, {})).toBe(
+      'https://github.com/acme/app/actions/runs/42',
+    );
     expect(runUrl({ repository: 'acme/app', runId: 42, runAttempt: '3' }, ghes)).toBe(
       'https://git.example.internal/acme/app/actions/runs/42/attempts/3',
     );
-    expect(currentRunUrl({ GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '1' })).toBe(
-      'https://github.com/acme/app/actions/runs/9',
-    );
+    expect(
+      currentRunUrl({ GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '1' }),
+    ).toBe('https://github.com/acme/app/actions/runs/9');
     expect(currentRunUrl({})).toBeUndefined();
   });
 

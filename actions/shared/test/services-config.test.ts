@@ -25,9 +25,19 @@ describe('the repository services configuration', () => {
   it('loads the real craftista.services.yaml with four services in file order', () => {
     const config = loadServicesConfig(repoFile);
     expect(config.services.map((s) => s.name)).toEqual(['frontend', 'catalogue', 'voting', 'recommendation']);
-    expect(config.gitops).toEqual({ repository: 'craftista/craftista-gitops', branch: 'main', environments: ['dev', 'staging', 'prod'] });
+    expect(config.gitops).toEqual({
+      repository: 'craftista/craftista-gitops',
+      branch: 'main',
+      environments: ['dev', 'staging', 'prod'],
+    });
     const voting = getService(config, 'voting');
-    expect(voting).toMatchObject({ path: 'apps/voting', dockerfile: 'docker/Dockerfile', target: 'voting', image: 'ghcr.io/craftista/craftista-voting', sonarProjectKey: 'craftista-voting' });
+    expect(voting).toMatchObject({
+      path: 'apps/voting',
+      dockerfile: 'docker/Dockerfile',
+      target: 'voting',
+      image: 'ghcr.io/craftista/craftista-voting',
+      sonarProjectKey: 'craftista-voting',
+    });
   });
 
   it('is found from a nested directory when no path is given', () => {
@@ -45,7 +55,9 @@ describe('the repository services configuration', () => {
 
   it('rejects an environment the GitOps repository does not have', () => {
     const config = loadServicesConfig(repoFile);
-    expect(() => gitopsPaths(getService(config, 'frontend'), 'qa')).toThrow(/unknown environment "qa".*dev, staging, prod/);
+    expect(() => gitopsPaths(getService(config, 'frontend'), 'qa')).toThrow(
+      /unknown environment "qa".*dev, staging, prod/,
+    );
   });
 });
 
@@ -57,7 +69,10 @@ describe('selectServices', () => {
   });
 
   it('accepts commas, newlines and spaces, keeps file order and drops repeats', () => {
-    expect(selectServices(config, 'voting,\nfrontend  voting\n').map((s) => s.name)).toEqual(['frontend', 'voting']);
+    expect(selectServices(config, 'voting,\nfrontend  voting\n').map((s) => s.name)).toEqual([
+      'frontend',
+      'voting',
+    ]);
   });
 
   it('names every unknown service and the known ones in one error', () => {
@@ -120,18 +135,24 @@ describe('validation', () => {
     gitops: { helm: { file: "values-{stage}.yaml", key: web.image } }
 `);
     expect(() => parseServicesConfig(text)).toThrow(/services\.web: Unrecognized key: "chart"/);
-    expect(() => parseServicesConfig(text)).toThrow(/services\.web\.gitops\.helm\.file: the only placeholder allowed is \{env\}/);
+    expect(() => parseServicesConfig(text)).toThrow(
+      /services\.web\.gitops\.helm\.file: the only placeholder allowed is \{env\}/,
+    );
   });
 
   it('reports YAML syntax errors and missing files by name', () => {
     expect(() => parseServicesConfig('version: [1', 'x.yaml')).toThrow(/x.yaml is not valid YAML/);
-    expect(() => loadServicesConfig('/nonexistent/craftista.services.yaml')).toThrow(/cannot read services configuration/);
+    expect(() => loadServicesConfig('/nonexistent/craftista.services.yaml')).toThrow(
+      /cannot read services configuration/,
+    );
   });
 
   it('says where it looked when no file exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'svc-'));
     mkdirSync(join(dir, 'a'));
     writeFileSync(join(dir, 'a', 'other.yaml'), '');
-    expect(() => findServicesConfig(join(dir, 'a'))).toThrow(/craftista.services.yaml not found in .*\/a or any parent/);
+    expect(() => findServicesConfig(join(dir, 'a'))).toThrow(
+      /craftista.services.yaml not found in .*\/a or any parent/,
+    );
   });
 });

@@ -42,7 +42,10 @@ export class SonarClient {
     let res: Response;
     try {
       res = await doFetch(url, {
-        headers: { authorization: authorization(this.opts.token, this.opts.scheme), accept: 'application/json' },
+        headers: {
+          authorization: authorization(this.opts.token, this.opts.scheme),
+          accept: 'application/json',
+        },
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
     } catch (err) {
@@ -52,7 +55,10 @@ export class SonarClient {
     if (!res.ok) {
       let detail = '';
       try {
-        detail = ((JSON.parse(text) as { errors?: Array<{ msg?: string }> }).errors ?? []).map((e) => e.msg).filter(Boolean).join('; ');
+        detail = ((JSON.parse(text) as { errors?: Array<{ msg?: string }> }).errors ?? [])
+          .map((e) => e.msg)
+          .filter(Boolean)
+          .join('; ');
       } catch {
         detail = text.slice(0, 200);
       }
@@ -69,7 +75,10 @@ export class SonarClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new SonarError(`GET ${path}: the answer is not JSON (is ${this.base} a SonarQube server?)`, res.status);
+      throw new SonarError(
+        `GET ${path}: the answer is not JSON (is ${this.base} a SonarQube server?)`,
+        res.status,
+      );
     }
   }
 }

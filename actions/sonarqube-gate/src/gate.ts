@@ -34,11 +34,17 @@ const COMPARATOR: Record<string, string> = { GT: '>', LT: '<', EQ: '=', NE: '≠
 /** "new_coverage 82.5 (fails when < 85)" */
 export function describeCondition(c: Condition): string {
   const threshold = c.errorThreshold ?? c.warningThreshold;
-  const rule = threshold !== undefined ? ` (fails when ${COMPARATOR[c.comparator ?? ''] ?? c.comparator ?? '?'} ${threshold})` : '';
+  const rule =
+    threshold !== undefined
+      ? ` (fails when ${COMPARATOR[c.comparator ?? ''] ?? c.comparator ?? '?'} ${threshold})`
+      : '';
   return `${c.metricKey} ${c.actualValue ?? '?'}${rule}`;
 }
 
-export function decide(body: ProjectStatus, opts: { warnPolicy: WarnPolicy; allowNoGate: boolean }): GateDecision {
+export function decide(
+  body: ProjectStatus,
+  opts: { warnPolicy: WarnPolicy; allowNoGate: boolean },
+): GateDecision {
   const { status, conditions = [] } = body.projectStatus;
   const failing = conditions.filter((c) => c.status === 'ERROR' || c.status === 'WARN');
   switch (status) {
@@ -52,7 +58,12 @@ export function decide(body: ProjectStatus, opts: { warnPolicy: WarnPolicy; allo
         conditions,
       };
     case 'ERROR':
-      return { status, passed: false, message: `quality gate failed: ${failing.map(describeCondition).join('; ')}`, conditions };
+      return {
+        status,
+        passed: false,
+        message: `quality gate failed: ${failing.map(describeCondition).join('; ')}`,
+        conditions,
+      };
     case 'NONE':
       return {
         status,
@@ -61,6 +72,11 @@ export function decide(body: ProjectStatus, opts: { warnPolicy: WarnPolicy; allo
         conditions,
       };
     default:
-      return { status, passed: false, message: `unexpected quality gate status "${String(status)}"`, conditions };
+      return {
+        status,
+        passed: false,
+        message: `unexpected quality gate status "${String(status)}"`,
+        conditions,
+      };
   }
 }

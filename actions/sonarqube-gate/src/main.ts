@@ -28,29 +28,47 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   io.secret(token);
   const timeoutInput = io.input('timeout');
   const timeoutS = timeoutInput === '' ? 300 : Number(timeoutInput);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error(`input "timeout" must be a positive number of seconds, got "${timeoutInput}"`);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new Error(`input "timeout" must be a positive number of seconds, got "${timeoutInput}"`);
   const hostOverride = io.input('host-url') || io.env['SONAR_HOST_URL'] || '';
 
   if (boolInput('run-scanner', io.input('run-scanner'), false)) {
     if (hostOverride === '') throw new Error('run-scanner needs host-url (or SONAR_HOST_URL)');
-    const args = scannerArgs({ projectKey: service.sonarProjectKey, baseDir, hostUrl: hostOverride, extra: listInput(io.input('scanner-args'), /\n/) });
+    const args = scannerArgs({
+      projectKey: service.sonarProjectKey,
+      baseDir,
+      hostUrl: hostOverride,
+      extra: listInput(io.input('scanner-args'), /\n/),
+    });
     io.info(`npx ${args.join(' ')}`);
     // The token goes through the environment, never the command line.
-    const scan = await execCommand('npx', args, { cwd: baseDir, env: { ...process.env, ...io.env, SONAR_TOKEN: token } });
+    const scan = await execCommand('npx', args, {
+      cwd: baseDir,
+      env: { ...process.env, ...io.env, SONAR_TOKEN: token },
+    });
     if (scan.code !== 0) throw new Error(`the SonarQube scanner failed with exit code ${scan.code}`);
   }
 
   const taskFileInput = io.input('report-task-file');
-  const taskFile = taskFileInput === '' ? join(baseDir, '.scannerwork', 'report-task.txt') : isAbsolute(taskFileInput) ? taskFileInput : join(root, taskFileInput);
+  const taskFile =
+    taskFileInput === ''
+      ? join(baseDir, '.scannerwork', 'report-task.txt')
+      : isAbsolute(taskFileInput)
+        ? taskFileInput
+        : join(root, taskFileInput);
   let taskText: string;
   try {
     taskText = readFileSync(taskFile, 'utf8');
   } catch {
-    throw new Error(`${taskFile} not found: run the scanner for ${service.name} first (its base directory is ${service.path})`);
+    throw new Error(
+      `${taskFile} not found: run the scanner for ${service.name} first (its base directory is ${service.path})`,
+    );
   }
   const task = parseReportTask(taskText, taskFile);
   if (task.projectKey !== service.sonarProjectKey) {
-    throw new Error(`${taskFile} is for project ${task.projectKey}, but ${service.name} is ${service.sonarProjectKey} in ${config.source}`);
+    throw new Error(
+      `${taskFile} is for project ${task.projectKey}, but ${service.name} is ${service.sonarProjectKey} in ${config.source}`,
+    );
   }
   const client = new SonarClient({
     baseUrl: hostOverride || task.serverUrl,
@@ -68,7 +86,9 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     log: (m) => io.info(m),
   });
   io.output('analysis-id', done.analysisId!);
-  const status = await client.get<ProjectStatus>('api/qualitygates/project_status', { analysisId: done.analysisId! });
+  const status = await client.get<ProjectStatus>('api/qualitygates/project_status', {
+    analysisId: done.analysisId!,
+  });
   const decision = decide(status, {
     warnPolicy: parseWarnPolicy(io.input('warn-policy')),
     allowNoGate: boolInput('allow-no-gate', io.input('allow-no-gate'), false),
@@ -77,7 +97,11 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
 
   const summary = new Summary()
     .heading(`SonarQube ${service.name}: ${decision.status}`, 3)
-    .paragraph(task.dashboardUrl !== undefined ? link(`Dashboard of ${task.projectKey}`, task.dashboardUrl) : task.projectKey);
+    .paragraph(
+      task.dashboardUrl !== undefined
+        ? link(`Dashboard of ${task.projectKey}`, task.dashboardUrl)
+        : task.projectKey,
+    );
   if (decision.conditions.length > 0) {
     summary.table(
       ['Condition', 'Actual', 'Threshold', 'Status'],
@@ -90,8 +114,10 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     );
   }
   summary.write(io.env);
-  for (const c of decision.conditions.filter((c) => c.status !== 'OK')) io.info(`condition ${c.status}: ${describeCondition(c)}`);
+  for (const c of decision.conditions.filter((c) => c.status !== 'OK'))
+    io.info(`condition ${c.status}: ${describeCondition(c)}`);
   if (!decision.passed) throw new Error(`${service.name}: ${decision.message}`);
-  if (decision.status === 'WARN' || decision.status === 'NONE') io.warning(`${service.name}: ${decision.message}`);
+  if (decision.status === 'WARN' || decision.status === 'NONE')
+    io.warning(`${service.name}: ${decision.message}`);
   else io.info(`${service.name}: ${decision.message}`);
 }

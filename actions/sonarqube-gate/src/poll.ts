@@ -35,9 +35,13 @@ export async function waitForTask(client: SonarClient, taskId: string, opts: Pol
         if (task.analysisId === undefined) throw new Error(`task ${taskId} succeeded without an analysisId`);
         return task;
       case 'FAILED':
-        throw new Error(`SonarQube could not process the analysis (task ${taskId} FAILED): ${task.errorMessage ?? 'no error message'}`);
+        throw new Error(
+          `SonarQube could not process the analysis (task ${taskId} FAILED): ${task.errorMessage ?? 'no error message'}`,
+        );
       case 'CANCELED':
-        throw new Error(`the analysis task ${taskId} was CANCELED on the server${task.errorMessage ? `: ${task.errorMessage}` : ''}`);
+        throw new Error(
+          `the analysis task ${taskId} was CANCELED on the server${task.errorMessage ? `: ${task.errorMessage}` : ''}`,
+        );
       case 'PENDING':
       case 'IN_PROGRESS':
         break;
@@ -47,7 +51,9 @@ export async function waitForTask(client: SonarClient, taskId: string, opts: Pol
     const delay = backoffDelay(attempt, opts.initialDelayMs, opts.maxDelayMs);
     const elapsed = opts.now() - start;
     if (elapsed + delay > opts.timeoutMs) {
-      throw new Error(`timed out after ${Math.round(elapsed / 1000)} s waiting for task ${taskId} (still ${task.status}); raise the timeout input or check the server's queue`);
+      throw new Error(
+        `timed out after ${Math.round(elapsed / 1000)} s waiting for task ${taskId} (still ${task.status}); raise the timeout input or check the server's queue`,
+      );
     }
     opts.log?.(`task ${taskId} is ${task.status}; next check in ${delay / 1000} s`);
     await opts.sleep(delay);

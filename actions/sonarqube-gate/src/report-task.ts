@@ -17,11 +17,20 @@ export function parseReportTask(text: string, source = 'report-task.txt'): Repor
     const at = line.search(/[=:]/);
     if (at < 0) continue;
     // Properties escape ':' and '=' in values (https\://...); undo that.
-    props[line.slice(0, at).trim()] = line.slice(at + 1).trim().replace(/\\([:=\\])/g, '$1');
+    props[line.slice(0, at).trim()] = line
+      .slice(at + 1)
+      .trim()
+      .replace(/\\([:=\\])/g, '$1');
   }
   const missing = ['projectKey', 'serverUrl', 'ceTaskId'].filter((k) => !props[k]);
-  if (missing.length > 0) throw new Error(`${source} lacks ${missing.join(', ')}: was the analysis uploaded?`);
-  const task: ReportTask = { projectKey: props['projectKey']!, serverUrl: props['serverUrl']!, ceTaskId: props['ceTaskId']! };
-  for (const k of ['ceTaskUrl', 'dashboardUrl', 'branch', 'organization'] as const) if (props[k]) task[k] = props[k];
+  if (missing.length > 0)
+    throw new Error(`${source} lacks ${missing.join(', ')}: was the analysis uploaded?`);
+  const task: ReportTask = {
+    projectKey: props['projectKey']!,
+    serverUrl: props['serverUrl']!,
+    ceTaskId: props['ceTaskId']!,
+  };
+  for (const k of ['ceTaskUrl', 'dashboardUrl', 'branch', 'organization'] as const)
+    if (props[k]) task[k] = props[k];
   return task;
 }

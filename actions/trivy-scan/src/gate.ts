@@ -52,7 +52,10 @@ export function parseTrivyIgnore(text: string): IgnoreRule[] {
     const rule: IgnoreRule = { id: id!, line: index + 1 };
     for (const attr of rest) {
       const m = /^exp:(\d{4}-\d{2}-\d{2})$/.exec(attr);
-      if (m === null) throw new Error(`.trivyignore line ${index + 1}: unknown attribute "${attr}" (expected exp:YYYY-MM-DD)`);
+      if (m === null)
+        throw new Error(
+          `.trivyignore line ${index + 1}: unknown attribute "${attr}" (expected exp:YYYY-MM-DD)`,
+        );
       rule.expires = new Date(`${m[1]}T23:59:59.999Z`);
     }
     rules.push(rule);
@@ -65,7 +68,9 @@ export function effectiveSeverity(f: Finding, unknownAs: Severity): Severity {
 }
 
 export function evaluate(all: Finding[], opts: GateOptions): GateResult {
-  const active = new Set(opts.ignore.filter((r) => r.expires === undefined || r.expires >= opts.now).map((r) => r.id));
+  const active = new Set(
+    opts.ignore.filter((r) => r.expires === undefined || r.expires >= opts.now).map((r) => r.id),
+  );
   let ignoredByFile = 0;
   let ignoredUnfixed = 0;
   const findings: Finding[] = [];
@@ -89,6 +94,16 @@ export function evaluate(all: Finding[], opts: GateOptions): GateResult {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;
   const gating = findings.filter((f) => rank(effectiveSeverity(f, opts.unknownAs)) >= rank(opts.threshold));
-  const unknownBelowThreshold = findings.filter((f) => f.severity === 'UNKNOWN' && !gating.includes(f)).length;
-  return { findings, gating, counts, ignoredByFile, ignoredUnfixed, unknownBelowThreshold, failed: gating.length > 0 };
+  const unknownBelowThreshold = findings.filter(
+    (f) => f.severity === 'UNKNOWN' && !gating.includes(f),
+  ).length;
+  return {
+    findings,
+    gating,
+    counts,
+    ignoredByFile,
+    ignoredUnfixed,
+    unknownBelowThreshold,
+    failed: gating.length > 0,
+  };
 }

@@ -28,7 +28,8 @@ export interface RunDeps {
 const intInput = (name: string, value: string, fallback: number): number => {
   if (value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`input "${name}" must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`input "${name}" must be a positive integer, got "${value}"`);
   return n;
 };
 
@@ -58,7 +59,8 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   } else {
     const scanType = parseScanType(io.input('scan-type'));
     const target = io.input('target');
-    if (target === '') throw new Error('input "target" is required (an image reference, or a directory for scan-type fs)');
+    if (target === '')
+      throw new Error('input "target" is required (an image reference, or a directory for scan-type fs)');
     title = `${scanType} ${target}`;
     const env = { ...process.env, ...io.env };
     const trivy = findTrivy(io.input('trivy-path'), env['PATH']);
@@ -69,8 +71,10 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     // A `go install`ed trivy says "dev"; its build info still names the module version it was built from.
     const found = reported === 'dev' ? (embeddedModuleVersion(trivy) ?? reported) : reported;
     const wanted = io.input('trivy-version') || PINNED_TRIVY_VERSION;
-    if (found === undefined) throw new Error(`cannot read the version of ${trivy}: ${versionOut.stdout.trim()}`);
-    if (wanted !== 'any' && found !== wanted) throw new Error(`${trivy} is trivy ${found}; this step is pinned to ${wanted}`);
+    if (found === undefined)
+      throw new Error(`cannot read the version of ${trivy}: ${versionOut.stdout.trim()}`);
+    if (wanted !== 'any' && found !== wanted)
+      throw new Error(`${trivy} is trivy ${found}; this step is pinned to ${wanted}`);
     toolVersion = found;
 
     const scanners = parseScanners(io.input('scanners'), scanType);
@@ -104,14 +108,21 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     });
     io.info(`trivy ${args.join(' ')}`);
     const scan = await exec(args);
-    if (scan.code !== 0) throw new Error(`trivy exited with ${scan.code}: ${scan.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    if (scan.code !== 0)
+      throw new Error(
+        `trivy exited with ${scan.code}: ${scan.stderr.trim().split('\n').slice(-3).join(' ')}`,
+      );
   }
 
   const report = parseReport(readFileSync(reportFile, 'utf8'), reportFile);
   const result = evaluate(findingsOf(report), gate);
   const sarifFile = resolvePath(io.input('sarif-file') || 'trivy-results.sarif');
   const location = io.input('sarif-location');
-  const sarif = toSarif(result.gating, { toolVersion, unknownAs: gate.unknownAs, ...(location ? { location } : {}) });
+  const sarif = toSarif(result.gating, {
+    toolVersion,
+    unknownAs: gate.unknownAs,
+    ...(location ? { location } : {}),
+  });
   writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
 
   io.output('failed', String(result.failed));
@@ -122,7 +133,9 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   io.output('sarif-file', sarifFile);
   scanSummary(title, result, gate).write(io.env);
   if (result.unknownBelowThreshold > 0) {
-    io.warning(`${result.unknownBelowThreshold} finding(s) of UNKNOWN severity do not gate (unknown-severity: ${gate.unknownAs})`);
+    io.warning(
+      `${result.unknownBelowThreshold} finding(s) of UNKNOWN severity do not gate (unknown-severity: ${gate.unknownAs})`,
+    );
   }
   const message = `${result.gating.length} finding(s) at or above ${gate.threshold}: ${result.gating
     .slice(0, 5)
@@ -135,4 +148,3 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     io.info(`trivy gate passed: ${result.findings.length} finding(s), none at or above ${gate.threshold}`);
   }
 }
-

@@ -79,7 +79,8 @@ export function parseReport(text: string, source = 'report'): TrivyReport {
   } catch (err) {
     throw new Error(`${source} is not JSON: ${(err as Error).message}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${source} is not a Trivy JSON report`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new Error(`${source} is not a Trivy JSON report`);
   const report = data as TrivyReport;
   if (report.SchemaVersion !== undefined && report.SchemaVersion !== 2) {
     throw new Error(`${source} has SchemaVersion ${report.SchemaVersion}; this action reads version 2`);
@@ -118,8 +119,10 @@ export function findingsOf(report: TrivyReport): Finding[] {
         target,
         title: m.Message ?? m.Title ?? m.ID,
       };
-      if (m.CauseMetadata?.StartLine !== undefined && m.CauseMetadata.StartLine > 0) f.startLine = m.CauseMetadata.StartLine;
-      if (m.CauseMetadata?.EndLine !== undefined && m.CauseMetadata.EndLine > 0) f.endLine = m.CauseMetadata.EndLine;
+      if (m.CauseMetadata?.StartLine !== undefined && m.CauseMetadata.StartLine > 0)
+        f.startLine = m.CauseMetadata.StartLine;
+      if (m.CauseMetadata?.EndLine !== undefined && m.CauseMetadata.EndLine > 0)
+        f.endLine = m.CauseMetadata.EndLine;
       if (m.PrimaryURL !== undefined) f.url = m.PrimaryURL;
       out.push(f);
     }

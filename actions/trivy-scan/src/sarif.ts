@@ -12,7 +12,13 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 };
 
 // GitHub ranks code-scanning alerts by properties["security-severity"] (a CVSS-like score as a string).
-const SCORE: Record<Severity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
+const SCORE: Record<Severity, string> = {
+  CRITICAL: '9.5',
+  HIGH: '8.0',
+  MEDIUM: '5.5',
+  LOW: '2.0',
+  UNKNOWN: '0.0',
+};
 
 export interface SarifOptions {
   toolVersion: string;
@@ -64,7 +70,11 @@ export function toSarif(gating: Finding[], opts: SarifOptions): SarifLog {
         defaultConfiguration: { level: LEVEL[severity] },
         ...(f.url !== undefined ? { helpUri: f.url } : {}),
         help: { text: `${f.kind} ${f.id}: ${f.title}` },
-        properties: { tags: ['security', f.kind, f.severity], precision: 'very-high', 'security-severity': SCORE[severity] },
+        properties: {
+          tags: ['security', f.kind, f.severity],
+          precision: 'very-high',
+          'security-severity': SCORE[severity],
+        },
       });
     }
     const region: Record<string, number> = { startLine: f.startLine ?? 1 };
@@ -82,7 +92,9 @@ export function toSarif(gating: Finding[], opts: SarifOptions): SarifLog {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'Trivy', informationUri: 'https://trivy.dev/', version: opts.toolVersion, rules } },
+        tool: {
+          driver: { name: 'Trivy', informationUri: 'https://trivy.dev/', version: opts.toolVersion, rules },
+        },
         results,
         columnKind: 'utf16CodeUnits',
       },

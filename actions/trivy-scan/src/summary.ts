@@ -16,7 +16,9 @@ export function scanSummary(
     : `**Passed**: nothing at or above ${opts.threshold}`;
   const notes = [
     `${result.ignoredByFile} ignored by .trivyignore`,
-    opts.ignoreUnfixed ? `${result.ignoredUnfixed} unfixed vulnerabilities ignored` : 'unfixed vulnerabilities count',
+    opts.ignoreUnfixed
+      ? `${result.ignoredUnfixed} unfixed vulnerabilities ignored`
+      : 'unfixed vulnerabilities count',
     `UNKNOWN counts as ${opts.unknownAs}`,
   ];
   const s = new Summary()
@@ -34,13 +36,16 @@ export function scanSummary(
         effectiveSeverity(f, opts.unknownAs),
         f.kind,
         code(f.id),
-        code(`${f.target}${f.pkg !== undefined ? ` ${f.pkg}` : ''}${f.startLine !== undefined ? `:${f.startLine}` : ''}`),
+        code(
+          `${f.target}${f.pkg !== undefined ? ` ${f.pkg}` : ''}${f.startLine !== undefined ? `:${f.startLine}` : ''}`,
+        ),
         f.installed ?? '',
         f.kind === 'vulnerability' ? (f.fixed ?? 'no fix') : '',
       ]),
       { raw: true },
     );
-    if (result.gating.length > top) s.paragraph(`… and ${result.gating.length - top} more in the SARIF file.`);
+    if (result.gating.length > top)
+      s.paragraph(`… and ${result.gating.length - top} more in the SARIF file.`);
   }
   return s;
 }

@@ -27,7 +27,8 @@ export function parseScanType(value: string): ScanType {
 
 export function parseScanners(value: string, scanType: ScanType): string[] {
   const list = value.split(/[\s,]+/).filter((s) => s !== '');
-  const chosen = list.length > 0 ? list : scanType === 'image' ? ['vuln', 'secret'] : ['vuln', 'secret', 'misconfig'];
+  const chosen =
+    list.length > 0 ? list : scanType === 'image' ? ['vuln', 'secret'] : ['vuln', 'secret', 'misconfig'];
   const bad = chosen.filter((s) => !SCANNERS.includes(s));
   if (bad.length > 0) throw new Error(`unknown scanner ${bad.join(', ')} (known: ${SCANNERS.join(', ')})`);
   return [...new Set(chosen)];
@@ -42,7 +43,17 @@ const common = (o: { cacheDir?: string; timeout?: string }): string[] => [
 
 /** `trivy <image|fs> … --format json`: the full report; the action applies severity and ignores itself. */
 export function scanArgs(o: ScanOptions): string[] {
-  const args = [o.scanType, '--format', 'json', '--output', o.output, '--scanners', o.scanners.join(','), '--exit-code', '0'];
+  const args = [
+    o.scanType,
+    '--format',
+    'json',
+    '--output',
+    o.output,
+    '--scanners',
+    o.scanners.join(','),
+    '--exit-code',
+    '0',
+  ];
   args.push(...common(o));
   if (o.scanners.includes('vuln')) {
     if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update');
@@ -54,8 +65,18 @@ export function scanArgs(o: ScanOptions): string[] {
   return args;
 }
 
-export function downloadDbArgs(o: { scanType: ScanType; cacheDir?: string; dbRepository?: string; timeout?: string }): string[] {
-  return [o.scanType, '--download-db-only', ...common(o), ...(o.dbRepository !== undefined ? ['--db-repository', o.dbRepository] : [])];
+export function downloadDbArgs(o: {
+  scanType: ScanType;
+  cacheDir?: string;
+  dbRepository?: string;
+  timeout?: string;
+}): string[] {
+  return [
+    o.scanType,
+    '--download-db-only',
+    ...common(o),
+    ...(o.dbRepository !== undefined ? ['--db-repository', o.dbRepository] : []),
+  ];
 }
 
 export function isRateLimited(output: string): boolean {
@@ -88,24 +109,40 @@ export async function downloadDbWithRetry(
   for (const repository of repositories) {
     for (let i = 0; i < retry.attempts; i++) {
       attempts++;
-      const result = await exec(downloadDbArgs({ ...base, ...(repository !== undefined ? { dbRepository: repository } : {}) }));
+      const result = await exec(
+        downloadDbArgs({ ...base, ...(repository !== undefined ? { dbRepository: repository } : {}) }),
+      );
       if (result.code === 0) return { attempts, repository };
       last = `${result.stderr}${result.stdout}`;
-      if (!isRateLimited(last)) throw new Error(`trivy DB download failed (exit ${result.code}): ${last.trim().split('\n').slice(-3).join(' ')}`);
+      if (!isRateLimited(last))
+        throw new Error(
+          `trivy DB download failed (exit ${result.code}): ${last.trim().split('\n').slice(-3).join(' ')}`,
+        );
       if (i < retry.attempts - 1) {
         const wait = retry.baseDelayMs * 2 ** i;
-        retry.log(`trivy DB download rate limited (${repository ?? 'default repository'}); retrying in ${Math.round(wait / 1000)}s`);
+        retry.log(
+          `trivy DB download rate limited (${repository ?? 'default repository'}); retrying in ${Math.round(wait / 1000)}s`,
+        );
         await retry.sleep(wait);
       }
     }
-    if (repositories.length > 1 && repository !== repositories.at(-1)) retry.log(`still rate limited; switching to mirror ${retry.mirror}`);
+    if (repositories.length > 1 && repository !== repositories.at(-1))
+      retry.log(`still rate limited; switching to mirror ${retry.mirror}`);
   }
-  throw new Error(`trivy DB download still rate limited after ${attempts} attempts: ${last.trim().split('\n').slice(-1)[0] ?? ''}`);
+  throw new Error(
+    `trivy DB download still rate limited after ${attempts} attempts: ${last.trim().split('\n').slice(-1)[0] ?? ''}`,
+  );
 }
 
 /** The trivy binary: an explicit path, else the first `trivy` on PATH. */
 export function findTrivy(explicit: string, path: string | undefined): string {
-  const candidates = explicit !== '' ? [explicit] : (path ?? '').split(delimiter).filter((d) => d !== '').map((d) => join(d, 'trivy'));
+  const candidates =
+    explicit !== ''
+      ? [explicit]
+      : (path ?? '')
+          .split(delimiter)
+          .filter((d) => d !== '')
+          .map((d) => join(d, 'trivy'));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
@@ -130,7 +167,10 @@ export function parseTrivyVersion(output: string): string | undefined {
  * The module version Go embedded in the binary's build info ("mod\tgithub.com/aquasecurity/trivy\tv0.74.0").
  * A binary from `go install …@v0.74.0` reports "Version: dev" (no release ldflags) but carries this.
  */
-export function embeddedModuleVersion(binary: string, module = 'github.com/aquasecurity/trivy'): string | undefined {
+export function embeddedModuleVersion(
+  binary: string,
+  module = 'github.com/aquasecurity/trivy',
+): string | undefined {
   const needle = Buffer.from(`mod\t${module}\t`);
   const fd = openSync(binary, 'r');
   try {

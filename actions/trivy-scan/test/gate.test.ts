@@ -13,7 +13,8 @@ const options = (threshold: Severity, extra: Partial<GateOptions> = {}): GateOpt
   now,
   ...extra,
 });
-const gateOf = (file: string, opts: GateOptions) => evaluate(findingsOf(parseReport(readGolden(file), file)), opts);
+const gateOf = (file: string, opts: GateOptions) =>
+  evaluate(findingsOf(parseReport(readGolden(file), file)), opts);
 
 // Hand-counted from the reports (see SOURCES.md): gating findings per threshold
 // CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN.
@@ -35,14 +36,18 @@ it('covers every JSON report in shared/trivy-reports', () => {
 describe.each(jsonGoldens)('%s', (file) => {
   const independent = walkFindings(JSON.parse(readGolden(file)));
 
-  it.each(THRESHOLDS.map((t, i) => [t, i] as const))('at %s gates exactly the expected findings', (threshold, i) => {
-    const result = gateOf(file, options(threshold));
-    expect(result.gating).toHaveLength(EXPECTED[file]![i]!);
-    expect(result.gating).toHaveLength(independent.filter((f) => atOrAbove(f.severity, threshold)).length);
-    expect(result.failed).toBe(EXPECTED[file]![i]! > 0);
-    // counts by severity agree with the independent walk
-    for (const s of SEVERITIES) expect(result.counts[s]).toBe(independent.filter((f) => f.severity === s).length);
-  });
+  it.each(THRESHOLDS.map((t, i) => [t, i] as const))(
+    'at %s gates exactly the expected findings',
+    (threshold, i) => {
+      const result = gateOf(file, options(threshold));
+      expect(result.gating).toHaveLength(EXPECTED[file]![i]!);
+      expect(result.gating).toHaveLength(independent.filter((f) => atOrAbove(f.severity, threshold)).length);
+      expect(result.failed).toBe(EXPECTED[file]![i]! > 0);
+      // counts by severity agree with the independent walk
+      for (const s of SEVERITIES)
+        expect(result.counts[s]).toBe(independent.filter((f) => f.severity === s).length);
+    },
+  );
 
   it.each(THRESHOLDS)('at %s writes schema-valid SARIF with nothing below the threshold', (threshold) => {
     const result = gateOf(file, options(threshold));
@@ -82,7 +87,12 @@ describe('gate options', () => {
     const ignore = parseTrivyIgnore(
       '# accepted risk: musl in the base image\nCVE-2019-14697 exp:2026-12-31\nCVE-2019-1549   exp:2026-11-27 # expired yesterday\nDS-0002\naws-access-key-id\n',
     );
-    expect(ignore.map((r) => r.id)).toEqual(['CVE-2019-14697', 'CVE-2019-1549', 'DS-0002', 'aws-access-key-id']);
+    expect(ignore.map((r) => r.id)).toEqual([
+      'CVE-2019-14697',
+      'CVE-2019-1549',
+      'DS-0002',
+      'aws-access-key-id',
+    ]);
     const result = evaluate(alpine, options('MEDIUM', { ignore }));
     // both packages with CVE-2019-14697 (musl, musl-utils) are ignored; the expired rule no longer applies
     expect(result.ignoredByFile).toBe(2);
@@ -93,9 +103,13 @@ describe('gate options', () => {
       'CVE-2019-1551 libssl1.1',
     ]);
     expect(evaluate(alpine, options('CRITICAL', { ignore })).failed).toBe(false);
-    expect(evaluate(alpine, options('CRITICAL', { ignore, now: new Date('2027-01-01T00:00:00Z') })).gating).toHaveLength(2);
+    expect(
+      evaluate(alpine, options('CRITICAL', { ignore, now: new Date('2027-01-01T00:00:00Z') })).gating,
+    ).toHaveLength(2);
     expect(gateOf('dockerfile.json.golden', options('LOW', { ignore })).gating).toHaveLength(0);
-    expect(gateOf('secrets.json.golden', options('LOW', { ignore })).gating.map((f) => f.severity)).toEqual(['HIGH']);
+    expect(gateOf('secrets.json.golden', options('LOW', { ignore })).gating.map((f) => f.severity)).toEqual([
+      'HIGH',
+    ]);
     expect(() => parseTrivyIgnore('CVE-1 until:2020')).toThrow(/line 1: unknown attribute "until:2020"/);
   });
 
@@ -105,7 +119,9 @@ describe('gate options', () => {
       ['CRITICAL', true],
       ['LOW', false],
     ]);
-    expect(() => parseSeverity('severity', 'SEVERE', 'HIGH')).toThrow(/must be one of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL/);
+    expect(() => parseSeverity('severity', 'SEVERE', 'HIGH')).toThrow(
+      /must be one of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL/,
+    );
     expect(parseSeverity('severity', 'critical', 'HIGH')).toBe('CRITICAL');
   });
 

@@ -6,12 +6,20 @@ import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 
 export const reportsDir = fileURLToPath(new URL('../../../../shared/trivy-reports/', import.meta.url));
-export const jsonGoldens = readdirSync(reportsDir).filter((f) => f.endsWith('.json.golden')).sort();
+export const jsonGoldens = readdirSync(reportsDir)
+  .filter((f) => f.endsWith('.json.golden'))
+  .sort();
 export const readGolden = (name: string): string => readFileSync(join(reportsDir, name), 'utf8');
 
 // The SARIF 2.1.0 JSON schema (OASIS), as shipped in @microsoft/jest-sarif (MIT).
 const require = createRequire(import.meta.url);
-const schemaPath = join(require.resolve('@microsoft/jest-sarif/package.json'), '..', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
+const schemaPath = join(
+  require.resolve('@microsoft/jest-sarif/package.json'),
+  '..',
+  'lib',
+  'schemas',
+  'sarif-2.1.0-rtm.5.json',
+);
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>; // draft-04
 const Ajv04 = Ajv04Module as unknown as typeof Ajv04Module.default;
 const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -42,7 +50,11 @@ export function walkFindings(json: unknown): IndependentFinding[] {
     if (node === null || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     if (typeof o['VulnerabilityID'] === 'string') {
-      found.push({ id: o['VulnerabilityID'] as string, severity: String(o['Severity']), fixed: Boolean(o['FixedVersion']) });
+      found.push({
+        id: o['VulnerabilityID'] as string,
+        severity: String(o['Severity']),
+        fixed: Boolean(o['FixedVersion']),
+      });
       return;
     }
     if (typeof o['RuleID'] === 'string' && typeof o['Category'] === 'string') {
@@ -59,4 +71,5 @@ export function walkFindings(json: unknown): IndependentFinding[] {
   return found;
 }
 
-export const atOrAbove = (severity: string, threshold: string): boolean => ORDER.indexOf(severity) >= ORDER.indexOf(threshold);
+export const atOrAbove = (severity: string, threshold: string): boolean =>
+  ORDER.indexOf(severity) >= ORDER.indexOf(threshold);

@@ -37,36 +37,63 @@ function setup(inputs: Record<string, string>, golden: string, rateLimited = 0) 
   const dir = mkdtempSync(join(tmpdir(), 'trivy-scan-'));
   const fake = fakeTrivy(dir, golden, rateLimited);
   writeFileSync(join(dir, 'summary.md'), '');
-  const io = recordingIO(inputs, { PATH: `${dir}:${process.env['PATH']}`, GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: join(dir, 'summary.md') });
+  const io = recordingIO(inputs, {
+    PATH: `${dir}:${process.env['PATH']}`,
+    GITHUB_WORKSPACE: dir,
+    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+  });
   return { dir, io, ...fake };
 }
 
 describe('trivy-scan run()', () => {
   it('retries the DB download, scans, fails the gate and writes SARIF and the summary', async () => {
-    const { dir, io, argvLog } = setup({ 'scan-type': 'image', target: 'ghcr.io/craftista/craftista-voting:sha-1', severity: 'CRITICAL' }, 'debian-buster.json.golden', 2);
+    const { dir, io, argvLog } = setup(
+      { 'scan-type': 'image', target: 'ghcr.io/craftista/craftista-voting:sha-1', severity: 'CRITICAL' },
+      'debian-buster.json.golden',
+      2,
+    );
     const waits: number[] = [];
-    await expect(run(io, { sleep: async (ms) => void waits.push(ms), retryBaseMs: 5 })).rejects.toThrow(/1 finding\(s\) at or above CRITICAL: CVE-/);
+    await expect(run(io, { sleep: async (ms) => void waits.push(ms), retryBaseMs: 5 })).rejects.toThrow(
+      /1 finding\(s\) at or above CRITICAL: CVE-/,
+    );
     expect(waits).toEqual([5, 10]);
     const calls = readFileSync(argvLog, 'utf8').trim().split('\n');
     expect(calls.filter((c) => c.includes('--download-db-only'))).toHaveLength(3);
-    expect(calls.at(-1)).toMatch(/^image --format json --output .*trivy-report.json --scanners vuln,secret --exit-code 0 .*--skip-db-update/);
-    expect(io.outputs).toMatchObject({ failed: 'true', gating: '1', total: '2', counts: '{"UNKNOWN":0,"LOW":1,"MEDIUM":0,"HIGH":0,"CRITICAL":1}' });
+    expect(calls.at(-1)).toMatch(
+      /^image --format json --output .*trivy-report.json --scanners vuln,secret --exit-code 0 .*--skip-db-update/,
+    );
+    expect(io.outputs).toMatchObject({
+      failed: 'true',
+      gating: '1',
+      total: '2',
+      counts: '{"UNKNOWN":0,"LOW":1,"MEDIUM":0,"HIGH":0,"CRITICAL":1}',
+    });
     const sarif = JSON.parse(readFileSync(join(dir, 'trivy-results.sarif'), 'utf8'));
     expect(sarifErrors(sarif)).toBe('');
     expect(sarif.runs[0].results.map((r: { level: string }) => r.level)).toEqual(['error']);
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(md).toContain('**Failed**: 1 finding(s) at or above CRITICAL');
-    expect(md).toMatch(/\| CRITICAL ⛔ \| HIGH \| MEDIUM \| LOW \| UNKNOWN \|\n\| ---: \| ---: \| ---: \| ---: \| ---: \|\n\| 1 \| 0 \| 0 \| 1 \| 0 \|/);
+    expect(md).toMatch(
+      /\| CRITICAL ⛔ \| HIGH \| MEDIUM \| LOW \| UNKNOWN \|\n\| ---: \| ---: \| ---: \| ---: \| ---: \|\n\| 1 \| 0 \| 0 \| 1 \| 0 \|/,
+    );
   });
 
   it('passes with a warning about UNKNOWN severities, and honours fail: false', async () => {
-    const unknowns = setup({ 'scan-type': 'fs', target: '.', scanners: 'vuln', 'skip-db-update': 'true' }, 'gomod.json.golden');
+    const unknowns = setup(
+      { 'scan-type': 'fs', target: '.', scanners: 'vuln', 'skip-db-update': 'true' },
+      'gomod.json.golden',
+    );
     await run(unknowns.io);
     expect(unknowns.io.outputs['failed']).toBe('false');
-    expect(unknowns.io.logs).toContain('warning: 4 finding(s) of UNKNOWN severity do not gate (unknown-severity: UNKNOWN)');
+    expect(unknowns.io.logs).toContain(
+      'warning: 4 finding(s) of UNKNOWN severity do not gate (unknown-severity: UNKNOWN)',
+    );
     expect(readFileSync(unknowns.argvLog, 'utf8')).not.toContain('--download-db-only');
 
-    const soft = setup({ 'scan-type': 'fs', target: '.', scanners: 'secret', fail: 'false' }, 'secrets.json.golden');
+    const soft = setup(
+      { 'scan-type': 'fs', target: '.', scanners: 'secret', fail: 'false' },
+      'secrets.json.golden',
+    );
     await run(soft.io);
     expect(soft.io.outputs['failed']).toBe('true');
     expect(soft.io.logs.some((l) => l.startsWith('warning: 2 finding(s) at or above HIGH'))).toBe(true);
@@ -78,7 +105,14 @@ describe('trivy-scan run()', () => {
   });
 
   it('gates an existing report without running trivy', async () => {
-    const { io } = setup({ report: join(reportsDir, 'helm_testchart.json.golden'), severity: 'MEDIUM', 'trivy-path': '/nonexistent' }, 'npm.json.golden');
+    const { io } = setup(
+      {
+        report: join(reportsDir, 'helm_testchart.json.golden'),
+        severity: 'MEDIUM',
+        'trivy-path': '/nonexistent',
+      },
+      'npm.json.golden',
+    );
     await expect(run(io)).rejects.toThrow(/4 finding\(s\) at or above MEDIUM/);
     expect(io.outputs['gating']).toBe('4');
   });
@@ -86,6 +120,9 @@ describe('trivy-scan run()', () => {
 
 describe('dist', () => {
   it('is the bundle of the current sources (run `npm run build -w @craftista/trivy-scan`)', async () => {
-    expect(committedBundle(actionDir) === (await bundleAction(actionDir)), 'actions/trivy-scan/dist/index.js is stale').toBe(true);
+    expect(
+      committedBundle(actionDir) === (await bundleAction(actionDir)),
+      'actions/trivy-scan/dist/index.js is stale',
+    ).toBe(true);
   });
 });
