@@ -214,6 +214,27 @@ describe('all three services up (stage 4)', () => {
     }
   });
 
+  it('serves a page rendered once to many clients, each with a CSRF token of its own that works', async () => {
+    const cached = frontend(backends.urls, { cacheTtlMs: 60_000 });
+    try {
+      const first = await request(cached.app).get('/');
+      const second = await request(cached.app).get('/');
+      const [a, b] = [parsePage(first.text), parsePage(second.text)];
+      expect(a.cards).toEqual(b.cards);
+      expect(a.csrf).toBeDefined();
+      expect(a.csrf).not.toBe(b.csrf);
+      expect(first.text).not.toContain('csrf-slot-');
+      const vote = await request(cached.app)
+        .post('/origamis/1/vote')
+        .set('cookie', cookieOf(second.headers['set-cookie']))
+        .type('form')
+        .send({ _csrf: b.csrf });
+      expect(vote.headers.location).toBe('/?voted=1#origami-1');
+    } finally {
+      cached.close();
+    }
+  });
+
   it('counts requests by route in /metrics', async () => {
     await request(fe.app).get('/');
     const metrics = await request(fe.app).get('/metrics');
