@@ -4,7 +4,12 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Each workspace's results also go to test-artifacts/results/, from which `npm test` prints one total.
-const resultsFile = path.join(import.meta.dirname, 'test-artifacts', 'results', `${path.basename(process.cwd())}.json`);
+const resultsFile = path.join(
+  import.meta.dirname,
+  'test-artifacts',
+  'results',
+  `${path.basename(process.cwd())}.json`,
+);
 
 const conditions = ['craftista-source'];
 

@@ -10,10 +10,14 @@ const resultsDir = path.join(root, 'test-artifacts', 'results');
 rmSync(resultsDir, { recursive: true, force: true });
 
 const started = Date.now();
-const turbo = spawnSync('npx', ['turbo', 'run', 'test', '--concurrency=2', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const turbo = spawnSync(
+  'npx',
+  ['turbo', 'run', 'test', '--concurrency=2', '--continue', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 
 let passed = 0;
 let failed = 0;

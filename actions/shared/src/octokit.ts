@@ -58,7 +58,9 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
         return false;
       }
       if (retryAfter > maxWait) {
-        log.warning(`GitHub ${kind} rate limit on ${what}: reset in ${retryAfter}s exceeds ${maxWait}s, not waiting`);
+        log.warning(
+          `GitHub ${kind} rate limit on ${what}: reset in ${retryAfter}s exceeds ${maxWait}s, not waiting`,
+        );
         return false;
       }
       log.info(`GitHub ${kind} rate limit on ${what}: retrying in ${retryAfter}s (retry ${retryCount + 1})`);
@@ -69,7 +71,12 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
     auth: options.token,
     baseUrl: options.baseUrl ?? apiUrl(options.env ?? process.env),
     userAgent: options.userAgent ?? 'craftista-actions',
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warning(m), error: (m: string) => log.warning(m) },
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (m: string) => log.warning(m),
+      error: (m: string) => log.warning(m),
+    },
     request: options.fetch === undefined ? {} : { fetch: options.fetch },
     throttle: {
       onRateLimit: onLimit('primary'),
@@ -107,7 +114,8 @@ export function describeGitHubError(err: unknown): string {
     String(headers['x-ratelimit-remaining']) === '0' || /rate limit/i.test(err.message) || err.status === 429;
   if ((err.status === 403 || err.status === 429) && limited) {
     const reset = Number(headers['x-ratelimit-reset']);
-    const when = Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1000).toISOString()}` : '';
+    const when =
+      Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1000).toISOString()}` : '';
     return `${where}GitHub rate limit exceeded (${err.status})${when}: ${err.message}`;
   }
   if (err.status === 403) {

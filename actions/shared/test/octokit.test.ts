@@ -16,14 +16,24 @@ let base: string;
 let handler: Handler;
 let seen: Seen[];
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+const json = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, at: Date.now() });
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      auth: req.headers.authorization,
+      at: Date.now(),
+    });
     handler(req, res, seen.length);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -43,7 +53,9 @@ describe('createOctokit', () => {
     const octokit = createOctokit({ token: 't0k', env: { GITHUB_API_URL: `${base}/api/v3` }, log });
     const { data } = await octokit.rest.repos.get({ owner: 'acme', repo: 'app' });
     expect(data.full_name).toBe('acme/app');
-    expect(seen).toEqual([expect.objectContaining({ method: 'GET', url: '/api/v3/repos/acme/app', auth: 'token t0k' })]);
+    expect(seen).toEqual([
+      expect.objectContaining({ method: 'GET', url: '/api/v3/repos/acme/app', auth: 'token t0k' }),
+    ]);
   });
 
   it('waits out a secondary rate limit for the retry-after it was given, then succeeds', async () => {
@@ -62,10 +74,15 @@ describe('createOctokit', () => {
   it('does not wait for a primary rate limit that resets in an hour and explains the failure', async () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     handler = (_req, res) =>
-      json(res, 403, { message: 'API rate limit exceeded for installation.' }, {
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': String(reset),
-      });
+      json(
+        res,
+        403,
+        { message: 'API rate limit exceeded for installation.' },
+        {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(reset),
+        },
+      );
     const octokit = createOctokit({ token: 't', baseUrl: base, retryAfterBaseValue: 1, log });
     const err = await octokit.rest.repos.get({ owner: 'acme', repo: 'app' }).catch((e: unknown) => e);
     expect(seen).toHaveLength(1);
@@ -84,7 +101,8 @@ describe('createOctokit', () => {
   });
 
   it('retries a 502 with backoff and gives up after the configured retries', async () => {
-    handler = (_req, res, n) => (n <= 2 ? json(res, 502, { message: 'bad gateway' }) : json(res, 200, { full_name: 'x/y' }));
+    handler = (_req, res, n) =>
+      n <= 2 ? json(res, 502, { message: 'bad gateway' }) : json(res, 200, { full_name: 'x/y' });
     const octokit = createOctokit({ token: 't', baseUrl: base, retryAfterBaseValue: 1, log });
     await octokit.rest.repos.get({ owner: 'x', repo: 'y' });
     expect(seen).toHaveLength(3);
@@ -98,7 +116,9 @@ describe('createOctokit', () => {
   });
 
   it('explains 403 without rate limiting and 404 differently', () => {
-    expect(describeGitHubError({ status: 403, message: 'Resource not accessible by integration' })).toMatch(/lacks permission/);
+    expect(describeGitHubError({ status: 403, message: 'Resource not accessible by integration' })).toMatch(
+      /lacks permission/,
+    );
     expect(describeGitHubError({ status: 404, message: 'Not Found' })).toMatch(/not found \(404\)/);
     expect(() => createOctokit({ token: ' ' })).toThrow(/token is required/);
   });

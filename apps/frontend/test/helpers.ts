@@ -1,7 +1,7 @@
 import net from 'node:net';
 import http from 'node:http';
 import { once } from 'node:events';
-import { startService, type ServiceProcess } from '@craftista/testkit';
+import { freePort, startService, type ServiceProcess } from '@craftista/testkit';
 import { pino } from 'pino';
 import { buildApp, type FrontendApp } from '../src/app.js';
 import { Backends, type BackendUrls } from '../src/backends.js';
@@ -79,13 +79,7 @@ export async function startBackends(env: Record<string, string> = {}): Promise<B
 
 /** A port where nothing listens: connections are refused at once. */
 export async function deadUrl(): Promise<string> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 /** A real HTTP server that accepts every request and never answers. */

@@ -102,12 +102,15 @@ describe('stage 4: all services up', () => {
     expect(await page.locator('.product .vote-button:visible').count()).toBe(6);
     expect(await page.locator('#status-grid .status-box.up').count()).toBe(3);
     // Images really load (served by the frontend at /static).
-    const loaded = await page
-      .locator('.product img')
-      .evaluateAll((imgs) =>
-        imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
-      );
-    expect(loaded).toBe(true);
+    const allLoaded = () =>
+      page
+        .locator('.product img')
+        .evaluateAll((imgs) =>
+          imgs.every(
+            (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+          ),
+        );
+    await expect.poll(allLoaded, { timeout: 10_000 }).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'stage4.png') });
     await context.close();
   });

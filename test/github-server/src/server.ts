@@ -462,7 +462,8 @@ export class GitHubServer {
       node_id: Buffer.from(`label:${name}`).toString('base64'),
       url: `${this.apiRepoUrl(repo)}/labels/${encodeURIComponent(name)}`,
       name,
-      description: null,
+      // The label schema allows null, but pull-request-simple's labels require a string: '' satisfies both.
+      description: '',
       color: 'ededed',
       default: false,
     };

@@ -70,7 +70,7 @@ describe('npm run dev (embedded stores)', () => {
     expect(page).toContain('Craftista - Fold, Admire and Vote');
     expect(page).toContain('Origami of the Day');
     expect(page).toContain('Origami Crane');
-    expect(page).toMatch(/Votes: \d+/);
+    expect(page).toMatch(/Votes: <span class="count">\d+<\/span>/);
     expect(page).not.toContain('status-box down');
 
     const votes = async () => Number(await (await fetch(`${frontend}/api/origamis/1/votes`)).text());
