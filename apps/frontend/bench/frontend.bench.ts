@@ -1,6 +1,6 @@
 // npm run bench -w @craftista/frontend: GET / (the whole page, all three backends up) and GET /api/products,
 // each service a real process, next to a bare Fastify route measured the same way in the same run.
-// The frontend runs as it ships (node dist/main.js, built first); the backends run from sources.
+// Every service runs as it ships (node dist/main.js, built first).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
@@ -19,24 +19,33 @@ const SLOW_START = { timeoutMs: 150_000 };
 const CONNECTIONS = 50;
 const DURATION_SEC = 10;
 
-const [catalogue, recommendation] = await Promise.all([
-  startService('apps/catalogue/src/main.ts', SLOW_START),
-  startService('apps/recommendation/src/main.ts', SLOW_START),
-]);
-const voting = await startService('apps/voting/src/main.ts', {
-  ...SLOW_START,
-  env: { CATALOGUE_URL: catalogue.url },
-});
-
-console.log('building the frontend and its packages (turbo build)...');
+console.log('building the four apps and their packages (turbo build)...');
 execFileSync(
   'npx',
-  ['turbo', 'run', 'build', '--filter=@craftista/frontend...', '--output-logs=errors-only'],
+  [
+    'turbo',
+    'run',
+    'build',
+    '--filter=@craftista/frontend...',
+    '--filter=@craftista/catalogue...',
+    '--filter=@craftista/recommendation...',
+    '--filter=@craftista/voting...',
+    '--output-logs=errors-only',
+  ],
   {
     cwd: repoRoot,
     stdio: 'inherit',
   },
 );
+const [catalogue, recommendation] = await Promise.all([
+  startService('apps/catalogue/dist/main.js', SLOW_START),
+  startService('apps/recommendation/dist/main.js', SLOW_START),
+]);
+const voting = await startService('apps/voting/dist/main.js', {
+  ...SLOW_START,
+  env: { CATALOGUE_URL: catalogue.url },
+});
+
 const port = await freePort();
 const built = startProcess(process.execPath, [path.join(repoRoot, 'apps/frontend/dist/main.js')], {
   cwd: repoRoot,

@@ -9,7 +9,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const postgres = process.env.DATABASE_URL ? undefined : await startPostgres();
 const url = process.env.DATABASE_URL ?? postgres!.url;
 const bare = await startBareFastify();
-const voting = await startService('apps/voting/src/main.ts', {
+const voting = await startService('apps/voting/dist/main.js', {
   env: {
     DATABASE_URL: url,
     VOTE_RATE_LIMIT: '100000000',
@@ -21,7 +21,7 @@ const pool = new pg.Pool({ connectionString: url, max: 1 });
 const votesOf = async () =>
   Number((await pool.query<{ votes: string }>(`select votes from origami where id = '1'`)).rows[0]!.votes);
 try {
-  // Warm-up (JIT, tsx's first compilations, pool connections), not measured.
+  // Warm-up (JIT, pool connections), not measured.
   const warm = { durationSec: 2, connections };
   await load('warm-up', `${bare.url}/bare`, warm);
   await load('warm-up', `${voting.url}/api/origamis`, warm);
