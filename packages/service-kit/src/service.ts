@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import {
   context,
@@ -17,6 +16,7 @@ import { requestContext } from '@craftista/http-client';
 import { registerErrorHandling } from './errors.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerMetrics } from './metrics.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { initTracing, shutdownTracing } from './tracing.js';
 
 export interface ServiceOptions {
@@ -30,6 +30,12 @@ export interface ServiceOptions {
   /** Largest accepted request body in bytes; default 100 KiB. */
   bodyLimit?: number;
   otlpEndpoint?: string;
+  /**
+   * Keep the request's trace context and id active while its handler runs, so calls made through
+   * @craftista/http-client forward them. Only for services whose handlers call other services: on Node 20
+   * the AsyncLocalStorage it needs costs about a fifth of a small route's throughput.
+   */
+  propagateContext?: boolean;
   /** Where JSON log lines go; default stdout. */
   logDestination?: NodeJS.WritableStream;
 }
@@ -44,6 +50,7 @@ declare module 'fastify' {
   }
 }
 
+const TRACE_ID = Symbol('craftista.traceId');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes are frequent and uninteresting: never logged per request. */
 const QUIET_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
@@ -60,10 +67,10 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
       level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
       base: { service: options.name, version: options.version },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
-      // The trace id is read from the active span only when a line is actually written.
-      mixin: (fields: object) => {
-        const span = 'trace_id' in fields ? undefined : trace.getActiveSpan();
-        return span ? { trace_id: span.spanContext().traceId } : {};
+      // The request's trace id rides on its logger object (see onRequest): no extra child logger per request.
+      mixin: (_fields: object, _level: number, instance: object) => {
+        const traceId = (instance as { [TRACE_ID]?: string })[TRACE_ID];
+        return traceId ? { trace_id: traceId } : {};
       },
     },
     options.logDestination ?? pino.destination({ sync: false }),
@@ -98,7 +105,9 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
       parent,
     );
     request.span = span;
+    (request.log as { [TRACE_ID]?: string })[TRACE_ID] = span.spanContext().traceId;
     reply.header('x-request-id', request.id);
+    if (!options.propagateContext) return done();
     context.with(trace.setSpan(parent, span), () => requestContext.run({ requestId: request.id }, done));
   });
 
@@ -123,7 +132,7 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
     done();
   });
 
-  await app.register(helmet, { global: true });
+  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

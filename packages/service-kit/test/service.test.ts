@@ -111,11 +111,20 @@ describe('service kit', () => {
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sets security headers', async () => {
-    const res = await app.inject('/livez');
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['strict-transport-security']).toBeDefined();
+  it('sets API security headers on JSON and a page policy on HTML', async () => {
+    const json = await app.inject('/livez');
+    expect(json.headers['x-content-type-options']).toBe('nosniff');
+    expect(json.headers['x-frame-options']).toBe('DENY');
+    expect(json.headers['strict-transport-security']).toContain('max-age=');
+    expect(json.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    const error = await app.inject('/nope');
+    expect(error.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    const page = await app.inject('/');
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('<h1>Welcome to Tiny</h1>');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('continues the caller trace and forwards traceparent and request id downstream', async () => {
