@@ -1,6 +1,6 @@
 import { loadConfig } from '@craftista/config';
 import { runService } from '@craftista/service-kit';
-import { createRedis } from '@craftista/stores';
+import { createRedis } from '@craftista/stores/redis';
 import { buildApp } from './app.js';
 import { configSchema } from './config.js';
 import { MemoryPickStore } from './repository/memory-store.js';

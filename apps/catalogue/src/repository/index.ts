@@ -1,4 +1,4 @@
-import { createMongoStore } from '@craftista/stores';
+import { createMongoStore } from '@craftista/stores/mongo';
 import { createMemoryRepository } from './memory.js';
 import { createMongoRepository } from './mongo.js';
 import type { ProductRepository } from './types.js';

@@ -1,6 +1,6 @@
 import type { Product } from '@craftista/contracts';
 import { StoreUnavailableError } from '@craftista/service-kit';
-import type { MongoStore } from '@craftista/stores';
+import type { MongoStore } from '@craftista/stores/mongo';
 import {
   MongoBulkWriteError,
   MongoError,

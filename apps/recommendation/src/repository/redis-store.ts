@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { pingRedis } from '@craftista/stores';
+import { pingRedis } from '@craftista/stores/redis';
 import type { Pick, PoolVersion } from '../schedule.js';
 import type { PickStore } from './store.js';
 
