@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { requestContext } from '@craftista/http-client';
+import { startRequestSpan } from '@craftista/service-kit';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
@@ -59,14 +60,13 @@ function routeLabel(req: Request, res: Response): string {
 
 /** First middleware: request id, server span, metrics and the log line when the response is done. */
 export function observe(logger: Logger, metrics: Metrics): RequestHandler {
-  const tracer = trace.getTracer('craftista');
   return (req, res, next) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
     req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', req.id);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER }, parent);
+    const span = startRequestSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER }, parent);
     const active = trace.setSpan(parent, span);
     res.locals.otelContext = active;
     res.once('finish', () => {

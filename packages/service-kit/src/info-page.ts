@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { HTML_SECURITY_HEADERS } from './security-headers.js';
 import { systemInfo, type SystemInfo } from './system-info.js';
 
 export interface InfoPage {
@@ -72,7 +73,7 @@ export function registerInfoPage(app: FastifyInstance, page: InfoPage): void {
   const logo = readFileSync(page.logo.file);
   const type = path.extname(page.logo.file) === '.png' ? 'image/png' : 'image/jpeg';
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(html),
+    reply.type('text/html; charset=utf-8').headers(HTML_SECURITY_HEADERS).send(html),
   );
   app.get(page.logo.url, { schema: { hide: true } }, async (_request, reply) =>
     reply.type(type).header('cache-control', 'public, max-age=86400').send(logo),

@@ -1,8 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+export interface Metrics {
+  registry: Registry;
+  /** Records one finished request; the kit calls it from its single onResponse hook. */
+  observe(request: FastifyRequest, reply: FastifyReply): void;
+}
+
 /** One registry per service, with Node's default metrics and per-route request count and latency. */
-export function registerMetrics(app: FastifyInstance, service: string): Registry {
+export function registerMetrics(app: FastifyInstance, service: string): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
@@ -21,21 +27,21 @@ export function registerMetrics(app: FastifyInstance, service: string): Registry
     registers: [registry],
   });
 
-  app.addHook('onResponse', (request, reply, done) => {
-    // Unmatched URLs share one label so scanners cannot blow up the series count.
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status_code: reply.statusCode,
-    };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
-    done();
-  });
-
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
-  return registry;
+  return {
+    registry,
+    observe(request, reply) {
+      // Unmatched URLs share one label so scanners cannot blow up the series count.
+      const labels = {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: reply.statusCode,
+      };
+      requests.inc(labels);
+      duration.observe(labels, reply.elapsedTime / 1000);
+    },
+  };
 }

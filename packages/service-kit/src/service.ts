@@ -16,7 +16,7 @@ import { requestContext } from '@craftista/http-client';
 import { registerErrorHandling } from './errors.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerMetrics } from './metrics.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { API_SECURITY_HEADERS } from './security-headers.js';
 import { initTracing, shutdownTracing } from './tracing.js';
 
 export interface ServiceOptions {
@@ -61,7 +61,7 @@ const QUIET_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
  * OpenAPI. The caller adds its routes, readiness checks and `onClose` hooks, then `runService`s it.
  */
 export async function createService(options: ServiceOptions): Promise<FastifyInstance> {
-  const tracer = await initTracing(options.name, options.otlpEndpoint);
+  const startSpan = await initTracing(options.name, options.otlpEndpoint);
   const logger: FastifyBaseLogger = pino(
     {
       level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
@@ -99,19 +99,22 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
   // Trace context and request id live for the whole request, so the shared HTTP client forwards them.
   app.addHook('onRequest', (request, reply, done) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(
+    const span = startSpan(
       `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
       { kind: SpanKind.SERVER },
       parent,
     );
     request.span = span;
     (request.log as { [TRACE_ID]?: string })[TRACE_ID] = span.spanContext().traceId;
-    reply.header('x-request-id', request.id);
+    reply.header('x-request-id', request.id).headers(API_SECURITY_HEADERS);
     if (!options.propagateContext) return done();
     context.with(trace.setSpan(parent, span), () => requestContext.run({ requestId: request.id }, done));
   });
 
+  // Metrics registered first so /metrics exists; observed from the one onResponse hook below.
+  const metrics = registerMetrics(app, options.name);
   app.addHook('onResponse', (request, reply, done) => {
+    metrics.observe(request, reply);
     const span = request.span;
     if (span) {
       span.setAttribute('http.response.status_code', reply.statusCode);
@@ -132,7 +135,6 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
     done();
   });
 
-  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -145,7 +147,7 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
 
   registerErrorHandling(app);
   registerHealth(app, app.readiness);
-  app.decorate('metricsRegistry', registerMetrics(app, options.name));
+  app.decorate('metricsRegistry', metrics.registry);
   app.addHook('onClose', async () => shutdownTracing());
   return app;
 }

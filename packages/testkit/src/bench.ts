@@ -43,7 +43,7 @@ export async function load(label: string, url: string, options: LoadOptions = {}
 
 /** The yardstick: a bare Fastify app with one JSON route, in its own process like the service. */
 export function startBareFastify(): Promise<ServiceProcess> {
-  return startService('packages/testkit/src/bare-fastify.ts', { readyPath: '/bare' });
+  return startService('packages/testkit/src/bare-fastify.mjs', { readyPath: '/bare' });
 }
 
 export function printResults(title: string, results: LoadResult[], baseline?: LoadResult): void {

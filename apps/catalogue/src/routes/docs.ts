@@ -1,4 +1,4 @@
-import { escapeHtml } from '@craftista/service-kit';
+import { escapeHtml, HTML_SECURITY_HEADERS } from '@craftista/service-kit';
 import type { FastifyInstance } from 'fastify';
 
 interface Operation {
@@ -16,7 +16,7 @@ export function docsRoute(app: FastifyInstance): void {
         paths: Record<string, Record<string, Operation>>;
       },
     );
-    return reply.type('text/html; charset=utf-8').send(html);
+    return reply.type('text/html; charset=utf-8').headers(HTML_SECURITY_HEADERS).send(html);
   });
 }
 
