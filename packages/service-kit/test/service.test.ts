@@ -198,3 +198,40 @@ describe('graceful shutdown', () => {
     expect(service.output()).toContain('"msg":"stopped"');
   }, 90_000); // starting a TypeScript process is slow on a busy 2-core machine
 });
+
+describe('OTLP export', () => {
+  it('exports the request span to OTEL_EXPORTER_OTLP_ENDPOINT, continuing the caller trace', async () => {
+    const received: { url: string; body: string }[] = [];
+    const collector = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ url: req.url!, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    collector.listen(0, '127.0.0.1');
+    await once(collector, 'listening');
+    const endpoint = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+    const service = await startService('packages/service-kit/test/fixtures/tiny-main.ts', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    });
+    try {
+      const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+      const res = await fetch(`${service.url}/teapot`, {
+        headers: { traceparent: `00-${traceId}-1111111111111111-01` },
+      });
+      expect(res.status).toBe(418);
+      await service.stop('SIGTERM'); // shutdown flushes the batch
+      expect(received.map((r) => r.url)).toContain('/v1/traces');
+      const exported = received.find((r) => r.url === '/v1/traces')!.body;
+      expect(exported).toContain(traceId);
+      expect(exported).toContain('GET /teapot');
+      expect(exported).toContain('"tiny"');
+    } finally {
+      await service.stop();
+      collector.close();
+    }
+  }, 90_000);
+});
