@@ -26,7 +26,7 @@ try {
   console.log(`p99 = ${today.p99Ms} ms (target <= 20) ${verdict(today.p99Ms <= 20)}`);
   console.log(
     `RSS = ${rssMiB} MiB, peak ${peakMiB} MiB (target <= 120) ${verdict(peakMiB <= 120)}; idle before load ${idle.rssMiB} MiB; ` +
-      `bare Fastify (run through tsx) peak ${bare.memory().peakMiB} MiB`,
+      `bare Fastify (plain node) peak ${bare.memory().peakMiB} MiB`,
   );
   if (today.errors || today.non2xx) console.log(`errors ${today.errors}, non-2xx ${today.non2xx}: NOT MET`);
 } finally {

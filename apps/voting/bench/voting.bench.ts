@@ -65,7 +65,7 @@ try {
   const bareMemory = bare.memory();
   console.log(
     `voting RSS idle ${idleMemory.rssMiB} MiB, after load ${memory.rssMiB} MiB, peak ${memory.peakMiB} MiB (target <= 120) ${verdict(memory.peakMiB <= 120)}; ` +
-      `bare Fastify (run through tsx): RSS ${bareMemory.rssMiB} MiB, peak ${bareMemory.peakMiB} MiB`,
+      `bare Fastify (plain node): RSS ${bareMemory.rssMiB} MiB, peak ${bareMemory.peakMiB} MiB`,
   );
 } finally {
   await pool.end();
