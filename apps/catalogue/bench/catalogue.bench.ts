@@ -9,6 +9,7 @@ import {
   startMongo,
   startService,
   type ServerHandle,
+  rssVerdict,
 } from '@craftista/testkit';
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
@@ -44,7 +45,7 @@ try {
   console.log(`list/bare = ${ratio.toFixed(2)} (target >= 0.40) ${verdict(ratio >= 0.4)}`);
   console.log(`p99 list ${list.p99Ms} ms, item ${item.p99Ms} ms (target <= 30 ms) ${verdict(p99 <= 30)}`);
   console.log(
-    `RSS idle ${idle.rssMiB} MiB (built app, node dist/main.js), after list ${rssList.rssMiB} MiB, after item ${rss.rssMiB} MiB, peak ${peak} MiB (target <= 120 MB) ${verdict(peak * 1.048576 <= 120)}`,
+    `RSS idle ${idle.rssMiB} MiB (built app, node dist/main.js), after list ${rssList.rssMiB} MiB, after item ${rss.rssMiB} MiB, ${rssVerdict(peak)}`,
   );
   if (list.errors + item.errors + list.non2xx + item.non2xx > 0)
     console.log('WARNING: errors or non-2xx answers during the run');

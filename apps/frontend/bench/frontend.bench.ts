@@ -1,19 +1,8 @@
 // npm run bench -w @craftista/frontend: GET / (the whole page, all three backends up) and GET /api/products,
 // each service a real process, next to a bare Fastify route measured the same way in the same run.
-// Every service runs as it ships (node dist/main.js, built first).
+// Every service runs as it ships (node dist/main.js, built first, with the images' NODE_OPTIONS).
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import {
-  freePort,
-  load,
-  printResults,
-  procMemory,
-  repoRoot,
-  startBareFastify,
-  startProcess,
-  startService,
-  waitFor,
-} from '@craftista/testkit';
+import { load, printResults, repoRoot, rssVerdict, startBareFastify, startService } from '@craftista/testkit';
 
 const SLOW_START = { timeoutMs: 150_000 };
 const CONNECTIONS = 50;
@@ -46,30 +35,15 @@ const voting = await startService('apps/voting/dist/main.js', {
   env: { CATALOGUE_URL: catalogue.url },
 });
 
-const port = await freePort();
-const built = startProcess(process.execPath, [path.join(repoRoot, 'apps/frontend/dist/main.js')], {
-  cwd: repoRoot,
+const frontend = await startService('apps/frontend/dist/main.js', {
+  timeoutMs: 60_000,
   env: {
-    ...process.env,
-    NODE_OPTIONS: '',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     CATALOGUE_URL: catalogue.url,
     VOTING_URL: voting.url,
     RECOMMENDATION_URL: recommendation.url,
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret!!',
   },
-});
-const frontend = {
-  url: `http://127.0.0.1:${port}`,
-  memory: () => procMemory(built.child.pid!),
-  stop: () => built.stop(),
-};
-await waitFor('frontend (dist)', async () => (await fetch(`${frontend.url}/livez`)).ok, {
-  timeoutMs: 60_000,
-  describe: built.output,
 });
 const bare = await startBareFastify();
 
@@ -96,7 +70,7 @@ try {
   console.log(`RSS now ${rssMiB} MiB, peak ${peakMiB} MiB`);
   console.log(`GET / >= 1500 req/s: ${page.reqPerSec} -> ${verdict(page.reqPerSec >= 1500)}`);
   console.log(`GET / p99 <= 100 ms: ${page.p99Ms} ms -> ${verdict(page.p99Ms <= 100)}`);
-  console.log(`RSS <= 120 MB: peak ${peakMiB} MiB -> ${verdict(peakMiB <= 120)}`);
+  console.log(rssVerdict(peakMiB));
   if (page.errors + page.non2xx + products.errors + products.non2xx > 0) {
     console.log('WARNING: errors or non-2xx answers during the run');
   }

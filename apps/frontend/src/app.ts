@@ -1,14 +1,14 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SystemInfo } from '@craftista/service-kit';
+import { createHttpMetrics, type HttpMetrics, type SystemInfo } from '@craftista/service-kit/core';
 import ejs from 'ejs';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Backends } from './backends.js';
 import type { FrontendConfig } from './config.js';
-import { bindRequestContext, createMetrics, observe, type Metrics } from './observability.js';
+import { bindRequestContext, observe } from './observability.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/page.js';
@@ -29,7 +29,7 @@ export interface AppDeps {
   /** Signs the client cookie and CSRF tokens. */
   secret: string;
   systemInfo: SystemInfo;
-  metrics?: Metrics;
+  metrics?: HttpMetrics;
   now?: () => Date;
 }
 
@@ -49,7 +49,7 @@ const ISSUES_COOKIE = /^\/(fragments\/.*)?$/;
 
 export function buildApp(deps: AppDeps): FrontendApp {
   const app = express() as FrontendApp;
-  const metrics = deps.metrics ?? createMetrics();
+  const metrics = deps.metrics ?? createHttpMetrics('frontend');
   const identity = new Identity(deps.secret);
   const limiter = new RateLimiter(deps.config.VOTE_RATE_LIMIT, deps.config.VOTE_RATE_WINDOW_MS);
   const lifecycle = { draining: false };

@@ -1,6 +1,6 @@
 // Reads the configuration, builds the frontend from it and serves it until SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
-import { initTracing, systemInfo } from '@craftista/service-kit';
+import { initTracing, systemInfo } from '@craftista/service-kit/core';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { Backends } from './backends.js';

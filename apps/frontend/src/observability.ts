@@ -4,42 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { requestContext } from '@craftista/http-client';
-import { startRequestSpan } from '@craftista/service-kit';
+import { startRequestSpan, type HttpMetrics } from '@craftista/service-kit/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const QUIET = new Set(['/livez', '/readyz', '/metrics']);
-
-export interface Metrics {
-  registry: Registry;
-  requests: Counter<'method' | 'route' | 'status_code'>;
-  duration: Histogram<'method' | 'route' | 'status_code'>;
-}
-
-export function createMetrics(): Metrics {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service: 'frontend' });
-  collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status_code'] as const;
-  return {
-    registry,
-    requests: new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests served',
-      labelNames,
-      registers: [registry],
-    }),
-    duration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration',
-      labelNames,
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
-  };
-}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -59,7 +29,7 @@ function routeLabel(req: Request, res: Response): string {
 }
 
 /** First middleware: request id, server span, metrics and the log line when the response is done. */
-export function observe(logger: Logger, metrics: Metrics): RequestHandler {
+export function observe(logger: Logger, metrics: HttpMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
@@ -72,9 +42,7 @@ export function observe(logger: Logger, metrics: Metrics): RequestHandler {
     res.once('finish', () => {
       const seconds = (performance.now() - started) / 1000;
       const route = routeLabel(req, res);
-      const labels = { method: req.method, route, status_code: String(res.statusCode) };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, seconds);
+      metrics.record(req.method, route, res.statusCode, seconds);
       span.updateName(`${req.method} ${route}`);
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -1,7 +1,14 @@
 // npm run bench -w @craftista/recommendation: GET /api/origami-of-the-day on Redis next to a bare Fastify
 // route, each in its own process, measured in the same run.
 // Targets (issue 5, 2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms, RSS <= 120 MB.
-import { load, printResults, startBareFastify, startRedis, startService } from '@craftista/testkit';
+import {
+  load,
+  printResults,
+  startBareFastify,
+  startRedis,
+  startService,
+  rssVerdict,
+} from '@craftista/testkit';
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 const redis = await startRedis();
@@ -25,7 +32,7 @@ try {
   console.log(`ratio vs bare = ${ratio.toFixed(2)} (target >= 0.60) ${verdict(ratio >= 0.6)}`);
   console.log(`p99 = ${today.p99Ms} ms (target <= 20) ${verdict(today.p99Ms <= 20)}`);
   console.log(
-    `RSS = ${rssMiB} MiB, peak ${peakMiB} MiB (target <= 120) ${verdict(peakMiB <= 120)}; idle before load ${idle.rssMiB} MiB; ` +
+    `RSS now ${rssMiB} MiB, ${rssVerdict(peakMiB)}; idle before load ${idle.rssMiB} MiB; ` +
       `bare Fastify (plain node) peak ${bare.memory().peakMiB} MiB`,
   );
   if (today.errors || today.non2xx) console.log(`errors ${today.errors}, non-2xx ${today.non2xx}: NOT MET`);

@@ -1,7 +1,14 @@
 // npm run bench -w @craftista/voting: POST vote (votes/s, p99, exact counts) and GET list (req/s) against the
 // service running as a process on a throwaway PostgreSQL, next to a bare Fastify route in the same run.
 // Targets (2 cores): >= 3,000 votes/s with exact counts; list >= 0.4 x bare Fastify; RSS <= 120 MB.
-import { load, printResults, startBareFastify, startPostgres, startService } from '@craftista/testkit';
+import {
+  load,
+  printResults,
+  startBareFastify,
+  startPostgres,
+  startService,
+  rssVerdict,
+} from '@craftista/testkit';
 import pg from 'pg';
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
@@ -64,7 +71,7 @@ try {
   console.log(`list/bare = ${ratio.toFixed(2)} (target >= 0.40) ${verdict(ratio >= 0.4)}`);
   const bareMemory = bare.memory();
   console.log(
-    `voting RSS idle ${idleMemory.rssMiB} MiB, after load ${memory.rssMiB} MiB, peak ${memory.peakMiB} MiB (target <= 120) ${verdict(memory.peakMiB <= 120)}; ` +
+    `voting RSS idle ${idleMemory.rssMiB} MiB, after load ${memory.rssMiB} MiB, ${rssVerdict(memory.peakMiB)}; ` +
       `bare Fastify (plain node): RSS ${bareMemory.rssMiB} MiB, peak ${bareMemory.peakMiB} MiB`,
   );
 } finally {

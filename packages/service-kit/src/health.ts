@@ -67,8 +67,8 @@ export class Readiness {
 }
 
 export function registerHealth(app: FastifyInstance, readiness: Readiness): void {
-  app.get('/livez', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const { ready, checks, details } = await readiness.run();
     if (ready) return { status: 'ready', checks, details };
     const failing = Object.entries(checks).filter(([, r]) => r.status === 'down');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { createHttpMetrics } from './http-metrics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -7,26 +8,9 @@ export interface Metrics {
   observe(request: FastifyRequest, reply: FastifyReply): void;
 }
 
-/** One registry per service, with Node's default metrics and per-route request count and latency. */
+/** Serves the service's registry at /metrics and records each request by its route pattern. */
 export function registerMetrics(app: FastifyInstance, service: string): Metrics {
-  const registry = new Registry();
-  registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests served',
-    labelNames,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration',
-    labelNames,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-
+  const { registry, record } = createHttpMetrics(service);
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
@@ -35,13 +19,12 @@ export function registerMetrics(app: FastifyInstance, service: string): Metrics 
     registry,
     observe(request, reply) {
       // Unmatched URLs share one label so scanners cannot blow up the series count.
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: reply.statusCode,
-      };
-      requests.inc(labels);
-      duration.observe(labels, reply.elapsedTime / 1000);
+      record(
+        request.method,
+        request.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
     },
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import {
   context,
   propagation,
@@ -16,9 +16,25 @@ export type StartSpan = (name: string, options: SpanOptions, parent: Context) =>
 
 let startSpan: StartSpan | undefined;
 
+// Random bytes for span ids are drawn from the OS in blocks: one getrandom call per request cost about a
+// tenth of a small route's throughput.
+const ID_BYTES = 24;
+const idPool = Buffer.allocUnsafe(ID_BYTES * 256);
+let idOffset = idPool.length;
+
+/** 48 hex digits: a 32-digit trace id followed by a 16-digit span id. */
+function freshIds(): string {
+  if (idOffset === idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  idOffset += ID_BYTES;
+  return idPool.toString('hex', idOffset - ID_BYTES, idOffset);
+}
+
 /** A span with fresh ids under the caller's trace (or a new trace), recording nothing. */
 const nonRecordingSpan: StartSpan = (_name, _options, parent) => {
-  const ids = randomBytes(24).toString('hex');
+  const ids = freshIds();
   const caller = trace.getSpanContext(parent);
   return trace.wrapSpanContext({
     traceId: caller?.traceId ?? ids.slice(0, 32),

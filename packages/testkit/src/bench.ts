@@ -1,7 +1,7 @@
 // Load measurement shared by every package's `npm run bench`: autocannon against a URL, and a bare
 // Fastify route measured the same way in the same run as the yardstick.
 import autocannon from 'autocannon';
-import { startService, type ServiceProcess } from './service-process.js';
+import { imageNodeOptions, startService, type ServiceProcess } from './service-process.js';
 
 export interface LoadOptions {
   connections?: number;
@@ -47,7 +47,7 @@ export function startBareFastify(): Promise<ServiceProcess> {
 }
 
 export function printResults(title: string, results: LoadResult[], baseline?: LoadResult): void {
-  console.log(`\n${title}`);
+  console.log(`\n${title}; node ${process.version}, NODE_OPTIONS as in the images: ${imageNodeOptions()}`);
   console.table(
     results.map((r) => ({
       route: r.label,
@@ -60,4 +60,10 @@ export function printResults(title: string, results: LoadResult[], baseline?: Lo
       ...(baseline ? { 'x bare': +(r.reqPerSec / baseline.reqPerSec).toFixed(2) } : {}),
     })),
   );
+}
+
+/** The verdict on a peak RSS read in MiB against a target the issues give in MB (10^6 bytes). */
+export function rssVerdict(peakMiB: number, targetMB = 120): string {
+  const mb = Math.round(peakMiB * 1.048576);
+  return `peak RSS ${peakMiB} MiB = ${mb} MB (target <= ${targetMB} MB) ${mb <= targetMB ? 'MET' : 'NOT MET'}`;
 }

@@ -7,6 +7,17 @@ import { freePort, startProcess, waitFor, type Started } from './processes.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/**
+ * The NODE_OPTIONS the images set (docker/Dockerfile), so that built code measured here runs with the same
+ * heap settings as it does in a pod.
+ */
+export function imageNodeOptions(): string {
+  const dockerfile = readFileSync(path.join(repoRoot, 'docker/Dockerfile'), 'utf8');
+  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1];
+  if (options === undefined) throw new Error('docker/Dockerfile sets no ENV NODE_OPTIONS="..."');
+  return options;
+}
+
 export interface ServiceProcess {
   readonly url: string;
   readonly port: number;
@@ -28,17 +39,26 @@ export interface StartServiceOptions {
 
 /**
  * Starts `entry` (a path relative to the repo root) with PORT set: a `.ts` entry runs from sources through tsx
- * (tests), a built `.js` entry such as apps/catalogue/dist/main.js runs with plain node as in the images (benchmarks).
+ * (tests), a built `.js` entry such as apps/catalogue/dist/main.js runs with plain node and the images' NODE_OPTIONS
+ * (benchmarks).
  */
 export async function startService(
   entry: string,
   options: StartServiceOptions = {},
 ): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
-  const env = { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: '127.0.0.1' };
+  const fromSource = entry.endsWith('.ts');
+  const env = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS: fromSource ? process.env.NODE_OPTIONS : imageNodeOptions(),
+    ...options.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
   const started: Started = startProcess(
     process.execPath,
-    entry.endsWith('.ts')
+    fromSource
       ? ['--conditions=craftista-source', '--import', 'tsx', path.resolve(repoRoot, entry)]
       : [path.resolve(repoRoot, entry)],
     { cwd: repoRoot, env: env as NodeJS.ProcessEnv },

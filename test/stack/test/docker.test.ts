@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ProductReplace } from '@craftista/contracts';
-import { findTool, repoRoot } from '@craftista/testkit';
+import { findTool, imageNodeOptions, repoRoot } from '@craftista/testkit';
 import { DockerfileParser } from 'dockerfile-ast';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -191,6 +191,24 @@ describe('docker/Dockerfile', () => {
       }
     }
     expect(fromContext).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sizes the Node heap to fit the smallest memory limit the chart gives an app', () => {
+    const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(imageNodeOptions())?.[1]);
+    const [oldSpace, semiSpace] = [flag('max-old-space-size'), flag('max-semi-space-size')];
+    expect(oldSpace).toBeGreaterThan(0);
+    expect(semiSpace).toBeGreaterThan(0);
+    const chart = path.join(repoRoot, 'deploy/gitops/charts/craftista');
+    const limits = readdirSync(chart)
+      .filter((f) => /^values.*\.yaml$/.test(f))
+      .flatMap((f) =>
+        [...readFileSync(path.join(chart, f), 'utf8').matchAll(/limits: \{[^}]*memory: (\d+)Mi/g)].map((m) =>
+          Number(m[1]),
+        ),
+      );
+    expect(limits.length).toBeGreaterThanOrEqual(4);
+    // Old space, the young generation (three semi-spaces) and ~64 MiB for code, stacks and buffers.
+    expect(oldSpace + 3 * semiSpace + 64).toBeLessThanOrEqual(Math.min(...limits));
   });
 
   it.each(['frontend', 'catalogue', 'voting', 'recommendation'])(

@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import type { Metrics } from '../observability.js';
+import type { HttpMetrics } from '@craftista/service-kit/core';
 
 /** /livez: the process answers. /readyz: the frontend itself can serve (backends are shown on the page, not required). */
 export function healthRoutes({
   metrics,
   lifecycle,
 }: {
-  metrics: Metrics;
+  metrics: HttpMetrics;
   lifecycle: { draining: boolean };
 }): Router {
   const router = Router();

@@ -2,8 +2,8 @@
 // serves more cards for infinite scroll; POST /origamis/:id/vote is the form vote (no JavaScript needed).
 import { randomUUID } from 'node:crypto';
 import type { Product } from '@craftista/contracts';
-import type { SystemInfo } from '@craftista/service-kit';
-import { Router } from 'express';
+import type { SystemInfo } from '@craftista/service-kit/core';
+import { Router, type Response } from 'express';
 import type { VoteCounts } from '../backends.js';
 import { sameOrigin } from '../security.js';
 import { overLimit, tooManyVotes, type RouteDeps } from './shared.js';
@@ -60,9 +60,14 @@ const TOKEN_SLOT = `csrf-slot-${randomUUID()}`;
 export function pageRoutes(deps: PageDeps): Router {
   const { backends } = deps;
   const router = Router();
-  // The plain page (no query) depends only on the four cached reads: render it once per set of answers and
-  // give each client its own token. The cache hands out the same result objects until a read is renewed.
-  let plain: { key: unknown[]; html: string } | undefined;
+  // The plain page (no query) depends only on the four cached reads: render it once per set of answers, keep
+  // it encoded, split where the token goes, and join each client's token in. The cache hands out the same
+  // result objects until a read is renewed.
+  let plain: { key: unknown[]; parts: Buffer[] } | undefined;
+  const sendPlain = (res: Response, parts: Buffer[], token: string) => {
+    const tokenBytes = Buffer.from(token);
+    res.type('html').send(Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [tokenBytes, part]))));
+  };
 
   router.get('/', async (req, res, next) => {
     const voted = typeof req.query.voted === 'string' ? req.query.voted : undefined;
@@ -89,7 +94,7 @@ export function pageRoutes(deps: PageDeps): Router {
     const key = [products, votes, daily, recommendation, deps.now().getFullYear()];
     const isPlain = Object.keys(req.query).length === 0;
     if (isPlain && plain && plain.key.every((part, i) => part === key[i])) {
-      res.type('html').send(plain.html.replaceAll(TOKEN_SLOT, token));
+      sendPlain(res, plain.parts, token);
       return;
     }
     res.render(
@@ -118,8 +123,8 @@ export function pageRoutes(deps: PageDeps): Router {
           res.send(html);
           return;
         }
-        plain = { key, html };
-        res.send(html.replaceAll(TOKEN_SLOT, token));
+        plain = { key, parts: html.split(TOKEN_SLOT).map((part) => Buffer.from(part)) };
+        sendPlain(res, plain.parts, token);
       },
     );
   });
