@@ -2,7 +2,15 @@
 // each service a real process, next to a bare Fastify route measured the same way in the same run.
 // Every service runs as it ships (node dist/main.js, built first, with the images' NODE_OPTIONS).
 import { execFileSync } from 'node:child_process';
-import { load, printResults, repoRoot, rssVerdict, startBareFastify, startService } from '@craftista/testkit';
+import {
+  compare,
+  load,
+  printResults,
+  repoRoot,
+  rssVerdict,
+  startBareFastify,
+  startService,
+} from '@craftista/testkit';
 
 const SLOW_START = { timeoutMs: 150_000 };
 const CONNECTIONS = 50;
@@ -54,15 +62,20 @@ try {
   if (up !== 3 || !html.includes('Origami of the Day'))
     throw new Error(`GET / is not the stage-4 page (${up} backends up)`);
 
-  const options = { connections: CONNECTIONS, durationSec: DURATION_SEC };
+  const options = { connections: CONNECTIONS };
   await load('warm-up', `${frontend.url}/`, { connections: 10, durationSec: 2 });
-  const baseline = await load('bare Fastify GET /bare', `${bare.url}/bare`, options);
-  const page = await load('GET /', `${frontend.url}/`, options);
-  const products = await load('GET /api/products', `${frontend.url}/api/products`, options);
+  const [baseline, page, products] = await compare(
+    [
+      { label: 'bare Fastify GET /bare', url: `${bare.url}/bare`, options },
+      { label: 'GET /', url: `${frontend.url}/`, options },
+      { label: 'GET /api/products', url: `${frontend.url}/api/products`, options },
+    ],
+    { durationSec: DURATION_SEC },
+  );
   const { rssMiB, peakMiB } = frontend.memory();
 
   printResults(
-    `frontend (${CONNECTIONS} connections, ${DURATION_SEC} s each)`,
+    `frontend (${CONNECTIONS} connections, ${DURATION_SEC} s each in alternating rounds)`,
     [baseline, page, products],
     baseline,
   );

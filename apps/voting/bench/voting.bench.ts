@@ -2,6 +2,7 @@
 // service running as a process on a throwaway PostgreSQL, next to a bare Fastify route in the same run.
 // Targets (2 cores): >= 3,000 votes/s with exact counts; list >= 0.4 x bare Fastify; RSS <= 120 MB.
 import {
+  compare,
   load,
   printResults,
   startBareFastify,
@@ -33,11 +34,16 @@ try {
   await load('warm-up', `${bare.url}/bare`, warm);
   await load('warm-up', `${voting.url}/api/origamis`, warm);
   await load('warm-up', `${voting.url}/api/origamis/2/vote`, { ...warm, method: 'POST' });
-  const baseline = await load('bare fastify GET /bare', `${bare.url}/bare`, { durationSec, connections });
   const idleMemory = voting.memory();
-  // The kit's own per-request cost on this process, for reading the other rows.
-  const livez = await load('GET /livez (kit, no I/O)', `${voting.url}/livez`, { durationSec, connections });
-  const list = await load('GET /api/origamis', `${voting.url}/api/origamis`, { durationSec, connections });
+  // The kit's own per-request cost on this process (/livez), for reading the other rows.
+  const [baseline, livez, list] = await compare(
+    [
+      { label: 'bare fastify GET /bare', url: `${bare.url}/bare`, options: { connections } },
+      { label: 'GET /livez (kit, no I/O)', url: `${voting.url}/livez`, options: { connections } },
+      { label: 'GET /api/origamis', url: `${voting.url}/api/origamis`, options: { connections } },
+    ],
+    { durationSec },
+  );
   const before = await votesOf();
   const votes = await load('POST /api/origamis/1/vote', `${voting.url}/api/origamis/1/vote`, {
     durationSec,
@@ -50,7 +56,7 @@ try {
   const batches = Number(/voting_vote_batches_total\{[^}]*\} (\d+)/.exec(metrics)?.[1]);
   const memory = voting.memory();
   printResults(
-    `voting (${connections} connections, ${durationSec} s each)`,
+    `voting (${connections} connections, ${durationSec} s each; reads in alternating rounds)`,
     [baseline, livez, list, votes],
     baseline,
   );

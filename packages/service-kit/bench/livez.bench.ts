@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { load, printResults, repoRoot, startBareFastify, startService } from '@craftista/testkit';
+import { compare, load, printResults, repoRoot, startBareFastify, startService } from '@craftista/testkit';
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 const out = path.join(repoRoot, 'node_modules/.cache/craftista-bench');
@@ -34,9 +34,14 @@ try {
   const warm = { durationSec: 2 };
   await load('warm-up', `${bare.url}/bare`, warm);
   await load('warm-up', `${kit.url}/livez`, warm);
-  const baseline = await load('bare fastify GET /bare', `${bare.url}/bare`, { durationSec });
-  const livez = await load('kit GET /livez', `${kit.url}/livez`, { durationSec });
-  printResults('service-kit overhead (100 connections)', [baseline, livez], baseline);
+  const [baseline, livez] = await compare(
+    [
+      { label: 'bare fastify GET /bare', url: `${bare.url}/bare` },
+      { label: 'kit GET /livez', url: `${kit.url}/livez` },
+    ],
+    { durationSec },
+  );
+  printResults('service-kit overhead (100 connections, alternating rounds)', [baseline, livez], baseline);
   const ratio = livez.reqPerSec / baseline.reqPerSec;
   console.log(
     `kit/bare = ${ratio.toFixed(2)} (target >= 0.70) ${ratio >= 0.7 ? 'MET' : 'NOT MET'}; kit RSS ${kit.memory().rssMiB} MiB`,

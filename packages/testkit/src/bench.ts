@@ -1,5 +1,5 @@
-// Load measurement shared by every package's `npm run bench`: autocannon against a URL, and a bare
-// Fastify route measured the same way in the same run as the yardstick.
+// Load measurement shared by every package's `npm run bench`: autocannon against a URL (or several, in
+// alternating rounds), and a bare Fastify route measured the same way in the same run as the yardstick.
 import autocannon from 'autocannon';
 import { imageNodeOptions, startService, type ServiceProcess } from './service-process.js';
 
@@ -21,15 +21,19 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export async function load(label: string, url: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const result = await autocannon({
+function run(url: string, options: LoadOptions, skipAggregateResult = false) {
+  return autocannon({
     url,
     connections: options.connections ?? 100,
     duration: options.durationSec ?? 10,
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
+    skipAggregateResult,
   });
+}
+
+function toLoadResult(label: string, result: autocannon.Result): LoadResult {
   return {
     label,
     reqPerSec: Math.round(result.requests.average),
@@ -39,6 +43,53 @@ export async function load(label: string, url: string, options: LoadOptions = {}
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+export async function load(label: string, url: string, options: LoadOptions = {}): Promise<LoadResult> {
+  return toLoadResult(label, await run(url, options));
+}
+
+export interface Target {
+  label: string;
+  url: string;
+  options?: LoadOptions;
+}
+
+// Not in @types/autocannon: merges runs made with skipAggregateResult, histograms included.
+const aggregateResult = (
+  autocannon as unknown as {
+    aggregateResult(
+      results: autocannon.Result[],
+      opts: { url: string; connections?: number },
+    ): autocannon.Result;
+  }
+).aggregateResult;
+
+/**
+ * Loads each target for `durationSec` in all, in alternating rounds (A B C A B C ...), so that the drift of a
+ * shared machine (on two cores, identical runs differ by ±20% from one ten-second run to the next) falls on
+ * every target alike instead of on whichever ran during a slow spell. Figures are over all rounds: req/s
+ * over the rounds' total time, p50/p99 from the merged latency histograms.
+ */
+export async function compare<const T extends readonly Target[]>(
+  targets: T,
+  { durationSec = 10, rounds = 5 }: { durationSec?: number; rounds?: number } = {},
+): Promise<{ [K in keyof T]: LoadResult }> {
+  const perRound = Math.max(1, Math.round(durationSec / rounds));
+  const runs: autocannon.Result[][] = targets.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      runs[i]!.push(await run(target.url, { ...target.options, durationSec: perRound }, true));
+    }
+  }
+  return targets.map((target, i) => {
+    const merged = aggregateResult(runs[i]!, {
+      url: target.url,
+      connections: target.options?.connections ?? 100,
+    });
+    const seconds = runs[i]!.reduce((sum, r) => sum + r.duration, 0);
+    return { ...toLoadResult(target.label, merged), reqPerSec: Math.round(merged.requests.total / seconds) };
+  }) as { [K in keyof T]: LoadResult };
 }
 
 /** The yardstick: a bare Fastify app with one JSON route, in its own process like the service. */
