@@ -124,6 +124,30 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect(rows).toEqual([]);
     });
 
+    it('answers the votes of the last hours from the ledger, 400 for a bad window, 404 for an unknown id', async () => {
+      const recent = async (query: string) =>
+        (await h.app.inject(`/api/origamis/5/votes/recent${query}`)).json();
+      const before = (await recent('')) as { id: string; hours: number; votes: number };
+      expect(before).toMatchObject({ id: '5', hours: 24 });
+      // An old vote in the ledger counts for a long window only.
+      await h.pool.query(
+        `insert into vote_ledger (origami_id, cast_at, client_hash) values ('5', now() - interval '30 hours', 'old')`,
+      );
+      await vote('5', 'recent-votes');
+      expect(await recent('')).toEqual({ id: '5', hours: 24, votes: before.votes + 1 });
+      expect(await recent('?hours=1')).toMatchObject({ hours: 1, votes: expect.any(Number) });
+      const week = (await recent('?hours=168')) as { votes: number };
+      expect(week.votes).toBeGreaterThanOrEqual(before.votes + 2);
+      for (const bad of ['0', '721', '1.5', 'day']) {
+        const res = await h.app.inject(`/api/origamis/5/votes/recent?hours=${bad}`);
+        expect(res.statusCode, bad).toBe(400);
+        expect(res.json()).toHaveProperty('error');
+      }
+      expect((await h.app.inject('/api/origamis/404404/votes/recent')).statusCode).toBe(404);
+      // Put the books back: the audit test compares counts with ledger rows.
+      await h.pool.query(`delete from vote_ledger where client_hash = 'old'`);
+    });
+
     it('gives each of many simultaneous votes on one origami its own resulting count', async () => {
       const before = Number((await h.app.inject('/api/origamis/5/votes')).body);
       const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => vote('5', `burst-${i}`)));

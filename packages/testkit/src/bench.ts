@@ -68,7 +68,7 @@ const aggregateResult = (
 /**
  * Loads each target for `durationSec` in all, in alternating rounds (A B C A B C ...), so that the drift of a
  * shared machine (on two cores, identical runs differ by ±20% from one ten-second run to the next) falls on
- * every target alike instead of on whichever ran during a slow spell. Figures are over all rounds: req/s
+ * every target alike instead of on whichever ran during a slow spell; each turn starts with an unmeasured second. Figures are over all rounds: req/s
  * over the rounds' total time, p50/p99 from the merged latency histograms.
  */
 export async function compare<const T extends readonly Target[]>(
@@ -79,6 +79,9 @@ export async function compare<const T extends readonly Target[]>(
   const runs: autocannon.Result[][] = targets.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
+      // Unmeasured: a process that sat idle through the other targets' turns (and opens its connections
+      // again) is slower for a moment; measured straight away, whichever target came first paid for it.
+      await run(target.url, { ...target.options, durationSec: 1 }, true);
       runs[i]!.push(await run(target.url, { ...target.options, durationSec: perRound }, true));
     }
   }

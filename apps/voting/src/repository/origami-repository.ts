@@ -159,6 +159,17 @@ export class OrigamiRepository {
     return new Map(rows.map((r) => [r.origami_id, Number(r.n)]));
   }
 
+  /** Votes in the ledger for one origami over the last `hours`; undefined when there is no such origami. */
+  async recentVotes(id: string, hours: number): Promise<number | undefined> {
+    const rows = await this.query<{ n: string }>(
+      `select count(l.id) as n from origami o
+       left join vote_ledger l on l.origami_id = o.id and l.cast_at >= now() - make_interval(hours => $2)
+       where o.id = $1 group by o.id`,
+      [id, hours],
+    );
+    return rows[0] ? Number(rows[0].n) : undefined;
+  }
+
   /** Ids whose count disagrees with initial votes plus ledger rows (empty when the books balance). */
   async audit(): Promise<string[]> {
     const rows = await this.query<{ id: string }>(

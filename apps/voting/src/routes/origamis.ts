@@ -138,6 +138,31 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
     },
   );
 
+  app.get(
+    '/api/origamis/:id/votes/recent',
+    {
+      schema: {
+        description:
+          'Votes cast for one origami in the last `hours` (default 24, at most 720), from the vote ledger.',
+        params,
+        querystring: jsonSchema(z.object({ hours: z.number().int().min(1).max(720).default(24) })),
+        response: {
+          200: jsonSchema(z.object({ id: z.string(), hours: z.number().int(), votes: z.number().int() })),
+          400: error,
+          404: error,
+          503: error,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { hours } = request.query as { hours: number };
+      const votes = await repository.recentVotes(id, hours);
+      if (votes === undefined) throw notFound(id);
+      return { id, hours, votes };
+    },
+  );
+
   app.post(
     '/api/origamis/:id/vote',
     {
