@@ -21,6 +21,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: [path.join(import.meta.dirname, 'vitest.tmpdir.ts')],
     exclude: ['**/node_modules/**', '**/dist/**'],
     reporters: ['default', 'json'],
     outputFile: { json: resultsFile },
