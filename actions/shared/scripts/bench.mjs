@@ -1,7 +1,7 @@
 // Cold start of a bundled action: time from spawning `node dist/index.js` to its first byte of output,
 // median of N runs, next to a bare `node -e` baseline. Usage: node bench.mjs <action-dir>... [--runs N]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
@@ -54,4 +54,5 @@ for (const dir of dirs) {
     `${basename(resolve(dir))}: first output after ${m.toFixed(0)} ms (median of ${runs}, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; target <= ${TARGET_MS} ms)`,
   );
 }
+rmSync(work, { recursive: true, force: true });
 process.exitCode = over ? 1 : 0;
