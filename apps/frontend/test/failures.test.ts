@@ -61,6 +61,17 @@ describe('frontend alone (stage 1): every backend refuses connections', () => {
     expect([logo.status, logo.headers['content-type']]).toEqual([200, 'image/png']);
     const day = await request(fe.app).get('/static/images/origami/day1.png');
     expect([day.status, day.headers['content-type']]).toEqual([200, 'image/png']);
+    expect(day.headers['cache-control']).toBe('public, max-age=3600');
+    // A missing asset falls through to the plain 404, under either prefix; nothing outside public/ is served.
+    for (const missing of ['/static/images/nope.png', '/images/nope.png', '/static/nope/x.png']) {
+      const res = await request(fe.app).get(missing);
+      expect([res.status, res.text], missing).toEqual([404, 'ERROR 404 - Not Found on This Server']);
+    }
+    for (const escape of ['/images/..%2f..%2fpackage.json', '/static/images/%2e%2e/%2e%2e/package.json']) {
+      const res = await request(fe.app).get(escape);
+      expect(res.status, escape).toBeGreaterThanOrEqual(400);
+      expect(res.text).not.toContain('@craftista/frontend');
+    }
   });
 
   it('answers unknown paths with the original plain-text 404', async () => {
