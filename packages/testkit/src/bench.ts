@@ -68,8 +68,9 @@ const aggregateResult = (
 /**
  * Loads each target for `durationSec` in all, in alternating rounds (A B C A B C ...), so that the drift of a
  * shared machine (on two cores, identical runs differ by ±20% from one ten-second run to the next) falls on
- * every target alike instead of on whichever ran during a slow spell; each turn starts with an unmeasured second. Figures are over all rounds: req/s
- * over the rounds' total time, p50/p99 from the merged latency histograms.
+ * every target alike instead of on whichever ran during a slow spell; each turn starts with an unmeasured
+ * second. Figures are over all rounds: req/s over the rounds' total time, p50/p99 from the merged latency
+ * histograms. `BENCH_ROUNDS` changes the number of rounds.
  */
 export async function compare<const T extends readonly Target[]>(
   targets: T,
