@@ -52,6 +52,9 @@ const labels = (revision: string, version: string) => [
   '--label',
   `org.opencontainers.image.version=${version}`,
 ];
+// What every build of the catalogue target starts with, and where buildx writes what it pushed.
+const command = ['buildx', 'build', '--file', 'docker/Dockerfile', '--target', 'catalogue'];
+const metadata = ['--metadata-file', '/tmp/m/metadata.json'];
 const cache = ['--cache-from', 'type=gha,scope=catalogue', '--cache-to', 'type=gha,mode=max,scope=catalogue'];
 
 describe('buildx command line', () => {
@@ -59,12 +62,7 @@ describe('buildx command line', () => {
     expect(
       buildxArgs(optionsFor('push_main', { push: true, platforms: ['linux/amd64', 'linux/arm64'] })),
     ).toEqual([
-      'buildx',
-      'build',
-      '--file',
-      'docker/Dockerfile',
-      '--target',
-      'catalogue',
+      ...command,
       '--tag',
       `${image}:main`,
       '--tag',
@@ -76,8 +74,7 @@ describe('buildx command line', () => {
       'linux/amd64,linux/arm64',
       '--provenance=false',
       ...cache,
-      '--metadata-file',
-      '/tmp/m/metadata.json',
+      ...metadata,
       '--push',
       '.',
     ]);
@@ -85,12 +82,7 @@ describe('buildx command line', () => {
 
   it('push to a branch: builds and loads locally with build args, no push', () => {
     expect(buildxArgs(optionsFor('push_branch', { load: true, buildArgs: ['NODE_VERSION=20'] }))).toEqual([
-      'buildx',
-      'build',
-      '--file',
-      'docker/Dockerfile',
-      '--target',
-      'catalogue',
+      ...command,
       '--tag',
       `${image}:feature-Login-Page-2`,
       '--tag',
@@ -100,8 +92,7 @@ describe('buildx command line', () => {
       'NODE_VERSION=20',
       '--provenance=false',
       ...cache,
-      '--metadata-file',
-      '/tmp/m/metadata.json',
+      ...metadata,
       '--load',
       '.',
     ]);
@@ -109,12 +100,7 @@ describe('buildx command line', () => {
 
   it('tag v1.2.3: semver tags with max provenance', () => {
     expect(buildxArgs(optionsFor('tag_v1.2.3', { push: true, provenance: 'mode=max' }))).toEqual([
-      'buildx',
-      'build',
-      '--file',
-      'docker/Dockerfile',
-      '--target',
-      'catalogue',
+      ...command,
       '--tag',
       `${image}:1.2.3`,
       '--tag',
@@ -126,8 +112,7 @@ describe('buildx command line', () => {
       ...labels('c0ffee1234567890abcdef1234567890abcdef12', '1.2.3'),
       '--provenance=mode=max',
       ...cache,
-      '--metadata-file',
-      '/tmp/m/metadata.json',
+      ...metadata,
       '--push',
       '.',
     ]);
@@ -135,20 +120,14 @@ describe('buildx command line', () => {
 
   it('pull_request: pr-42 and the head SHA, cache off', () => {
     expect(buildxArgs(optionsFor('pull_request', { cache: 'none' }))).toEqual([
-      'buildx',
-      'build',
-      '--file',
-      'docker/Dockerfile',
-      '--target',
-      'catalogue',
+      ...command,
       '--tag',
       `${image}:pr-42`,
       '--tag',
       `${image}:sha-bbbbbbb`,
       ...labels('bbbbbbb222222222222222222222222222222222', 'pr-42'),
       '--provenance=false',
-      '--metadata-file',
-      '/tmp/m/metadata.json',
+      ...metadata,
       '.',
     ]);
   });

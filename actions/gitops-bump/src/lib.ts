@@ -3,4 +3,4 @@ export * from './versions.js';
 export * from './gitops.js';
 export * from './plan.js';
 export * from './provenance.js';
-export { summarize, writeOutputs } from './main.js';
+export { explainFailure, gitOpsApi, summarize, writeOutputs } from './main.js';

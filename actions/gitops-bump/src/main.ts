@@ -69,6 +69,23 @@ export function summarize(io: ActionIO, title: string, env: string, result: Bump
   }
 }
 
+/** The GitOps repository's API for this run: Octokit with the token, logging to the action's log. */
+export function gitOpsApi(io: ActionIO, token: string, options: Partial<OctokitOptions> = {}): GitHubApi {
+  return createOctokit({
+    token,
+    env: io.env,
+    log: { info: io.info, warning: io.warning },
+    ...options,
+  }) as unknown as GitHubApi;
+}
+
+/** Our own errors already say what went wrong; anything else is a GitHub API error to describe. */
+export function explainFailure(err: unknown, ...ours: (abstract new (...args: never[]) => Error)[]): Error {
+  if (err instanceof YamlEditError || err instanceof GitOpsError || ours.some((kind) => err instanceof kind))
+    return err as Error;
+  return new Error(describeGitHubError(err));
+}
+
 export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   const config = loadServicesConfig(io.input('config') || undefined);
   const env = io.input('environment') || 'dev';
@@ -128,17 +145,12 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   if (autoMerge && env === 'prod')
     throw new Error('auto-merge is refused for prod: prod pull requests are approved by people');
 
-  const gh = createOctokit({
-    token,
-    env: io.env,
-    log: { info: io.info, warning: io.warning },
-    ...deps.octokit,
-  });
+  const gh = gitOpsApi(io, token, deps.octokit);
   const labels = listInput(io.input('labels') || `gitops,env:${env}`);
   const reviewers = listInput(io.input('reviewers'));
   const teamReviewers = listInput(io.input('team-reviewers'));
   try {
-    const result = await applyBump(gh as unknown as GitHubApi, {
+    const result = await applyBump(gh, {
       repository,
       base,
       branch: io.input('branch') || branchFor(env, names, sourceSha),
@@ -160,7 +172,6 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     summarize(io, `gitops-bump → ${repository}`, env, result);
     io.info(`${env}: ${result.operation}${result.pullRequest ? ` ${result.pullRequest.url}` : ''}`);
   } catch (err) {
-    if (err instanceof YamlEditError || err instanceof GitOpsError) throw err;
-    throw new Error(describeGitHubError(err));
+    throw explainFailure(err);
   }
 }

@@ -1,9 +1,7 @@
 // promote: copy the image pins of one environment to the next through a pull request (never merged here).
 import {
   boolInput,
-  createOctokit,
   currentRunUrl,
-  describeGitHubError,
   listInput,
   loadServicesConfig,
   selectServices,
@@ -11,16 +9,15 @@ import {
   type OctokitOptions,
 } from '@craftista/actions-shared';
 import {
-  GitOpsError,
-  YamlEditError,
   applyBump,
   branchFor,
   checkToken,
+  explainFailure,
   fileTargets,
+  gitOpsApi,
   renderBody,
   summarize,
   writeOutputs,
-  type GitHubApi,
 } from '@craftista/gitops-bump';
 import { PromoteError, compareLinks, sourceImages } from './promote.js';
 
@@ -45,12 +42,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   checkToken(token, io.input('workflow-token'), repository, io.env['GITHUB_REPOSITORY']);
   io.secret(token);
   const services = selectServices(config, io.input('services') || 'all');
-  const gh = createOctokit({
-    token,
-    env: io.env,
-    log: { info: io.info, warning: io.warning },
-    ...deps.octokit,
-  }) as unknown as GitHubApi;
+  const gh = gitOpsApi(io, token, deps.octokit);
   const sourceRepository = io.input('source-repository') || io.env['GITHUB_REPOSITORY'];
   const names = services.map((s) => s.name);
   const runUrl = currentRunUrl(io.env);
@@ -93,7 +85,6 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
       `${to}: ${result.operation}${result.pullRequest ? ` ${result.pullRequest.url}` : ''}${to === 'prod' ? ' (prod: review and merge by hand)' : ''}`,
     );
   } catch (err) {
-    if (err instanceof YamlEditError || err instanceof GitOpsError || err instanceof PromoteError) throw err;
-    throw new Error(describeGitHubError(err));
+    throw explainFailure(err, PromoteError);
   }
 }
