@@ -23,8 +23,11 @@ const cached = (value: unknown): Cached => {
 
 /**
  * The whole catalogue, serialized once with its ETags, so the hot routes do no store call and no JSON
- * work. Writes through this process call `invalidate()` (read-your-writes here); other replicas' writes
- * show after at most `ttlMs`, when the next request re-reads the store. Concurrent misses share one load.
+ * work. A snapshot is served for at most `ttlMs` after the read that made it began, never longer. Once it is
+ * half that old, the first request starts the next read in the background (refresh-ahead), so in steady
+ * state no request waits for the store: waiting for it once a second stalled every request in flight and
+ * made the p99. Writes through this process call `invalidate()` (read-your-writes here); other replicas'
+ * writes show within `ttlMs`. Concurrent misses share one read.
  */
 export class CatalogueCache {
   private current: Snapshot | undefined;
@@ -37,14 +40,21 @@ export class CatalogueCache {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** The snapshot while it is fresh, without awaiting anything. */
+  /** The snapshot while it is fresh, without awaiting anything; starts the next read when it is half-way. */
   fresh(): Snapshot | undefined {
     const current = this.current;
-    return current && this.now() - current.loadedAt < this.ttlMs ? current : undefined;
+    if (!current) return undefined;
+    const age = this.now() - current.loadedAt;
+    if (age >= this.ttlMs) return undefined;
+    if (age >= this.ttlMs / 2 && !this.pending) {
+      // Failures surface to whoever awaits the read after `current` expires, not here.
+      this.refresh().catch(() => undefined);
+    }
+    return current;
   }
 
   get(): Promise<Snapshot> | Snapshot {
-    return this.fresh() ?? (this.pending ??= this.load());
+    return this.fresh() ?? this.pending ?? this.refresh();
   }
 
   invalidate(): void {
@@ -53,14 +63,20 @@ export class CatalogueCache {
     this.pending = undefined;
   }
 
+  private refresh(): Promise<Snapshot> {
+    this.pending = this.load();
+    return this.pending;
+  }
+
   private async load(): Promise<Snapshot> {
     const generation = this.generation;
+    const startedAt = this.now();
     try {
       const products: Product[] = await this.repository.all();
       const snapshot: Snapshot = {
         list: cached(products),
         items: new Map(products.map((p) => [p.id, cached(p)])),
-        loadedAt: this.now(),
+        loadedAt: startedAt,
       };
       // A write that finished while we were reading may not be in `products`: use it for this round only.
       if (generation === this.generation) this.current = snapshot;
