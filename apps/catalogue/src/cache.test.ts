@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { CatalogueCache } from './cache.js';
 import { createMemoryRepository, type ProductRepository } from './repository/index.js';
 
-const crane: Product = { id: '1', name: 'Crane', description: 'A bird', image_url: '/static/images/crane.png' };
+const crane: Product = {
+  id: '1',
+  name: 'Crane',
+  description: 'A bird',
+  image_url: '/static/images/crane.png',
+};
 
 /** The in-memory repository with a read that waits until released, and a count of reads. */
 async function gatedRepository() {
