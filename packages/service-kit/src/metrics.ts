@@ -1,30 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Registry } from 'prom-client';
-import { createHttpMetrics } from './http-metrics.js';
+import type { FastifyInstance } from 'fastify';
+import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 
-export interface Metrics {
-  registry: Registry;
-  /** Records one finished request; the kit calls it from its single onResponse hook. */
-  observe(request: FastifyRequest, reply: FastifyReply): void;
-}
-
-/** Serves the service's registry at /metrics and records each request by its route pattern. */
-export function registerMetrics(app: FastifyInstance, service: string): Metrics {
-  const { registry, record } = createHttpMetrics(service);
+/**
+ * Serves the service's registry at /metrics. The kit records each request from its one onResponse hook, by
+ * route pattern; unmatched URLs share the label "unmatched" so scanners cannot blow up the series count.
+ */
+export function registerMetrics(app: FastifyInstance, service: string): HttpMetrics {
+  const metrics = createHttpMetrics(service);
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
   });
-  return {
-    registry,
-    observe(request, reply) {
-      // Unmatched URLs share one label so scanners cannot blow up the series count.
-      record(
-        request.method,
-        request.routeOptions.url ?? 'unmatched',
-        reply.statusCode,
-        reply.elapsedTime / 1000,
-      );
-    },
-  };
+  return metrics;
 }

@@ -10,7 +10,8 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
+import { RequestLogger, requestLoggerFactory } from './request-logger.js';
 import type { Registry } from 'prom-client';
 import { requestContext } from '@craftista/http-client';
 import { registerErrorHandling } from './errors.js';
@@ -50,7 +51,6 @@ declare module 'fastify' {
   }
 }
 
-const TRACE_ID = Symbol('craftista.traceId');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes are frequent and uninteresting: never logged per request. */
 const QUIET_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
@@ -62,24 +62,20 @@ const QUIET_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
  */
 export async function createService(options: ServiceOptions): Promise<FastifyInstance> {
   const startSpan = await initTracing(options.name, options.otlpEndpoint);
-  const logger: FastifyBaseLogger = pino(
+  const logger: Logger = pino(
     {
       level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
       base: { service: options.name, version: options.version },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
-      // The request's trace id rides on its logger object (see onRequest): no extra child logger per request.
-      mixin: (_fields: object, _level: number, instance: object) => {
-        const traceId = (instance as { [TRACE_ID]?: string })[TRACE_ID];
-        return traceId ? { trace_id: traceId } : {};
-      },
     },
     options.logDestination ?? pino.destination({ sync: false }),
   );
 
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 100 * 1024,
     requestIdHeader: false,
+    childLoggerFactory: requestLoggerFactory,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -99,31 +95,36 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
   // Trace context and request id live for the whole request, so the shared HTTP client forwards them.
   app.addHook('onRequest', (request, reply, done) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = startSpan(
-      `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-      { kind: SpanKind.SERVER },
-      parent,
-    );
+    // Named for its route when it ends (only recording spans keep a name).
+    const span = startSpan(request.method, { kind: SpanKind.SERVER }, parent);
     request.span = span;
-    (request.log as { [TRACE_ID]?: string })[TRACE_ID] = span.spanContext().traceId;
+    const log: unknown = request.log;
+    if (log instanceof RequestLogger) log.traceId = span.spanContext().traceId;
     reply.header('x-request-id', request.id).headers(API_SECURITY_HEADERS);
     if (!options.propagateContext) return done();
     context.with(trace.setSpan(parent, span), () => requestContext.run({ requestId: request.id }, done));
   });
 
-  // Metrics registered first so /metrics exists; observed from the one onResponse hook below.
+  // Metrics registered first so /metrics exists; recorded from the one onResponse hook below.
   const metrics = registerMetrics(app, options.name);
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.observe(request, reply);
+    const route = request.routeOptions.url;
+    metrics.record(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     const span = request.span;
     if (span) {
-      span.setAttribute('http.response.status_code', reply.statusCode);
-      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (span.isRecording()) {
+        span.updateName(`${request.method} ${route ?? 'unmatched'}`);
+        span.setAttribute('http.response.status_code', reply.statusCode);
+        if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      }
       span.end();
     }
-    if (!QUIET_ROUTES.has(request.routeOptions.url ?? '')) {
-      request.log.info(
+    if (!QUIET_ROUTES.has(route ?? '') && logger.isLevelEnabled('info')) {
+      // Through the service logger with the ids as fields: no per-request child logger is needed for it.
+      logger.info(
         {
+          reqId: request.id,
+          ...(span ? { trace_id: span.spanContext().traceId } : {}),
           method: request.method,
           url: request.url,
           statusCode: reply.statusCode,
