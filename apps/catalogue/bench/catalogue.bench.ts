@@ -3,6 +3,7 @@
 // or $MONGODB_URL) when available, else on the embedded store; BENCH_STORE=memory forces the embedded store.
 // Targets (issue 3, 2-core machine): list >= 0.4 x bare, p99 <= 30 ms, RSS under load <= 120 MB.
 import {
+  buildForBench,
   compare,
   load,
   printResults,
@@ -12,6 +13,8 @@ import {
   type ServerHandle,
   rssVerdict,
 } from '@craftista/testkit';
+
+buildForBench('@craftista/catalogue');
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 let mongo: ServerHandle | undefined;

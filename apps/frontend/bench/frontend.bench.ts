@@ -1,12 +1,11 @@
 // npm run bench -w @craftista/frontend: GET / (the whole page, all three backends up) and GET /api/products,
 // each service a real process, next to a bare Fastify route measured the same way in the same run.
 // Every service runs as it ships (node dist/main.js, built first, with the images' NODE_OPTIONS).
-import { execFileSync } from 'node:child_process';
 import {
+  buildForBench,
   compare,
   load,
   printResults,
-  repoRoot,
   rssVerdict,
   startBareFastify,
   startService,
@@ -16,23 +15,11 @@ const SLOW_START = { timeoutMs: 150_000 };
 const CONNECTIONS = 50;
 const DURATION_SEC = 10;
 
-console.log('building the four apps and their packages (turbo build)...');
-execFileSync(
-  'npx',
-  [
-    'turbo',
-    'run',
-    'build',
-    '--filter=@craftista/frontend...',
-    '--filter=@craftista/catalogue...',
-    '--filter=@craftista/recommendation...',
-    '--filter=@craftista/voting...',
-    '--output-logs=errors-only',
-  ],
-  {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  },
+buildForBench(
+  '@craftista/frontend',
+  '@craftista/catalogue',
+  '@craftista/recommendation',
+  '@craftista/voting',
 );
 const [catalogue, recommendation] = await Promise.all([
   startService('apps/catalogue/dist/main.js', SLOW_START),

@@ -2,6 +2,7 @@
 // route, each in its own process, measured in the same run.
 // Targets (issue 5, 2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms, RSS <= 120 MB.
 import {
+  buildForBench,
   compare,
   load,
   printResults,
@@ -10,6 +11,8 @@ import {
   startService,
   rssVerdict,
 } from '@craftista/testkit';
+
+buildForBench('@craftista/recommendation');
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 const redis = await startRedis();

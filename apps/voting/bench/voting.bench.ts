@@ -2,6 +2,7 @@
 // service running as a process on a throwaway PostgreSQL, next to a bare Fastify route in the same run.
 // Targets (2 cores): >= 3,000 votes/s with exact counts; list >= 0.4 x bare Fastify; RSS <= 120 MB.
 import {
+  buildForBench,
   compare,
   load,
   printResults,
@@ -11,6 +12,8 @@ import {
   rssVerdict,
 } from '@craftista/testkit';
 import pg from 'pg';
+
+buildForBench('@craftista/voting');
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);

@@ -1,7 +1,21 @@
 // Load measurement shared by every package's `npm run bench`: autocannon against a URL (or several, in
 // alternating rounds), and a bare Fastify route measured the same way in the same run as the yardstick.
+import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
-import { imageNodeOptions, startService, type ServiceProcess } from './service-process.js';
+import { imageNodeOptions, repoRoot, startService, type ServiceProcess } from './service-process.js';
+
+/**
+ * Builds the given workspaces and everything they depend on (turbo, cached), so a bench started with
+ * `npm run bench -w <app>` measures the current sources' dist/ and never a stale one.
+ */
+export function buildForBench(...workspaces: string[]): void {
+  console.log(`building ${workspaces.join(', ')} and their packages (turbo build)...`);
+  execFileSync(
+    'npx',
+    ['turbo', 'run', 'build', ...workspaces.map((w) => `--filter=${w}...`), '--output-logs=errors-only'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
+}
 
 export interface LoadOptions {
   connections?: number;
