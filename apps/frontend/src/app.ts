@@ -115,8 +115,7 @@ export function buildApp(deps: AppDeps): FrontendApp {
   app.use(bindRequestContext((_req, res) => ({ 'x-craftista-client': res.locals.identity.header })));
 
   const shared = { backends: deps.backends, identity, limiter, logger: deps.logger };
-  app.use(streamRoutes({ ...shared, voteStream: deps.voteStream, streams }));
-  app.use(apiRoutes(shared));
+  // The page first: it is what most requests ask for, and every router passed costs a match.
   app.use(
     pageRoutes({
       ...shared,
@@ -125,6 +124,9 @@ export function buildApp(deps: AppDeps): FrontendApp {
       now: deps.now ?? (() => new Date()),
     }),
   );
+
+  app.use(apiRoutes(shared));
+  app.use(streamRoutes({ ...shared, voteStream: deps.voteStream, streams }));
 
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('ERROR 404 - Not Found on This Server');
