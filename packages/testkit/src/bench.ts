@@ -2,6 +2,7 @@
 // alternating rounds), and a bare Fastify route measured the same way in the same run as the yardstick.
 import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
+import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
 import { imageNodeOptions, repoRoot, startService, type ServiceProcess } from './service-process.js';
 
 /**
@@ -69,22 +70,52 @@ export interface Target {
   options?: LoadOptions;
 }
 
-// Not in @types/autocannon: merges runs made with skipAggregateResult, histograms included.
-const aggregateResult = (
-  autocannon as unknown as {
-    aggregateResult(
-      results: autocannon.Result[],
-      opts: { url: string; connections?: number },
-    ): autocannon.Result;
-  }
-).aggregateResult;
+/** What one target's measured turns add up to. */
+interface Tally {
+  latenciesUs: Histogram;
+  answered: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+}
+
+/**
+ * One turn on one target: a single autocannon run whose first `warmSec` seconds are not measured, so the
+ * measured seconds start on connections that are already open and busy. Measured from a fresh start, each
+ * turn's opening burst (100 connections at once) alone made the p99 of a two-second turn.
+ */
+async function turn(target: Target, warmSec: number, seconds: number, tally: Tally): Promise<void> {
+  // Without a callback autocannon returns its instance, an event emitter that is also a promise of the result.
+  const instance = run(
+    target.url,
+    { ...target.options, durationSec: warmSec + seconds },
+    true,
+  ) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  let from: number | undefined;
+  const timer = setTimeout(() => (from = performance.now()), warmSec * 1000);
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
+    if (from === undefined) return;
+    tally.answered += 1;
+    if (statusCode >= 200 && statusCode < 300)
+      tally.latenciesUs.recordValue(Math.max(1, Math.round(ms * 1000)));
+    else tally.non2xx += 1;
+  });
+  instance.on('reqError', () => {
+    if (from !== undefined) tally.errors += 1;
+  });
+  await instance;
+  clearTimeout(timer);
+  if (from !== undefined) tally.seconds += (performance.now() - from) / 1000;
+}
 
 /**
  * Loads each target for `durationSec` in all, in alternating rounds (A B C A B C ...), so that the drift of a
  * shared machine (on two cores, identical runs differ by ±20% from one ten-second run to the next) falls on
- * every target alike instead of on whichever ran during a slow spell; each turn starts with an unmeasured
- * second. Figures are over all rounds: req/s over the rounds' total time, p50/p99 from the merged latency
- * histograms. `BENCH_ROUNDS` changes the number of rounds.
+ * every target alike instead of on whichever ran during a slow spell. Each turn starts with an unmeasured
+ * second on the same connections: a process that sat idle through the other targets' turns is slower for a
+ * moment, and opening 100 connections at once is a burst, not the steady load the figures are about.
+ * Figures are over all rounds: req/s over the measured time, p50/p99 of every 2xx answer's latency.
+ * `BENCH_ROUNDS` changes the number of rounds.
  */
 export async function compare<const T extends readonly Target[]>(
   targets: T,
@@ -94,22 +125,34 @@ export async function compare<const T extends readonly Target[]>(
   }: { durationSec?: number; rounds?: number } = {},
 ): Promise<{ [K in keyof T]: LoadResult }> {
   const perRound = Math.max(1, Math.round(durationSec / rounds));
-  const runs: autocannon.Result[][] = targets.map(() => []);
+  const tallies: Tally[] = targets.map(() => ({
+    latenciesUs: buildHistogram({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 60_000_000,
+      numberOfSignificantValueDigits: 3,
+    }),
+    answered: 0,
+    non2xx: 0,
+    errors: 0,
+    seconds: 0,
+  }));
   for (let round = 0; round < rounds; round++) {
-    for (const [i, target] of targets.entries()) {
-      // Unmeasured: a process that sat idle through the other targets' turns (and opens its connections
-      // again) is slower for a moment; measured straight away, whichever target came first paid for it.
-      await run(target.url, { ...target.options, durationSec: 1 }, true);
-      runs[i]!.push(await run(target.url, { ...target.options, durationSec: perRound }, true));
-    }
+    for (const [i, target] of targets.entries()) await turn(target, 1, perRound, tallies[i]!);
   }
-  return targets.map((target, i) => {
-    const merged = aggregateResult(runs[i]!, {
-      url: target.url,
-      connections: target.options?.connections ?? 100,
-    });
-    const seconds = runs[i]!.reduce((sum, r) => sum + r.duration, 0);
-    return { ...toLoadResult(target.label, merged), reqPerSec: Math.round(merged.requests.total / seconds) };
+  return targets.map((target, i): LoadResult => {
+    const t = tallies[i]!;
+    const ms = (percentile: number) => Math.round(t.latenciesUs.getValueAtPercentile(percentile) / 100) / 10;
+    const result = {
+      label: target.label,
+      reqPerSec: Math.round(t.answered / t.seconds),
+      p50Ms: ms(50),
+      p99Ms: ms(99),
+      total: t.answered,
+      errors: t.errors,
+      non2xx: t.non2xx,
+    };
+    t.latenciesUs.destroy();
+    return result;
   }) as { [K in keyof T]: LoadResult };
 }
 
