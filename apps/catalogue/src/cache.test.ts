@@ -50,7 +50,7 @@ describe('CatalogueCache', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const second = cache.get();
     expect(second).not.toBe(first);
-    expect('list' in second && second.list.body).toBe(JSON.stringify([crane]));
+    expect('list' in second && second.list.body.toString()).toBe(JSON.stringify([crane]));
   });
 
   it('never serves a snapshot longer than the TTL after its read began, when refreshing fails', async () => {
@@ -67,7 +67,7 @@ describe('CatalogueCache', () => {
     now = 1000;
     await expect(cache.get()).rejects.toThrow('store down');
     gate.fail = false;
-    expect((await cache.get()).list.body).toBe(JSON.stringify([crane]));
+    expect((await cache.get()).list.body.toString()).toBe(JSON.stringify([crane]));
   });
 
   it('waits for a new read after invalidate(), and ignores a read that began before it', async () => {
@@ -84,7 +84,7 @@ describe('CatalogueCache', () => {
     cache.invalidate();
     gate.open = true;
     const afterWrite = await cache.get();
-    expect(afterWrite.list.body).toBe('[]');
+    expect(afterWrite.list.body.toString()).toBe('[]');
     stale();
     await new Promise((resolve) => setImmediate(resolve));
     expect(cache.get()).toBe(afterWrite);

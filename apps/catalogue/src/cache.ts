@@ -3,8 +3,8 @@ import type { Product } from '@craftista/contracts';
 import type { ProductRepository } from './repository/index.js';
 
 export interface Cached {
-  /** The JSON text sent as is. */
-  body: string;
+  /** The JSON text, encoded once, sent as is. */
+  body: Buffer;
   etag: string;
 }
 
@@ -14,10 +14,10 @@ export interface Snapshot {
   loadedAt: number;
 }
 
-export const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
+export const etagOf = (body: Buffer): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
 const cached = (value: unknown): Cached => {
-  const body = JSON.stringify(value);
+  const body = Buffer.from(JSON.stringify(value));
   return { body, etag: etagOf(body) };
 };
 

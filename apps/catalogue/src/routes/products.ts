@@ -109,7 +109,7 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
       const page = await repository.list({ limit, offset, tag: query.tag, q: query.q });
       reply.header('x-total-count', String(page.total));
       reply.header('link', pagingLinks(request, limit, offset, page.total));
-      const body = JSON.stringify(page.items);
+      const body = Buffer.from(JSON.stringify(page.items));
       return sendJson(request, reply, { body, etag: etagOf(body) });
     },
   );
