@@ -20,8 +20,8 @@ interface Today {
   startMs: number;
   endMs: number;
   pick: Pick;
-  /** `pick` serialised once, so the hot path sends a ready string. */
-  json: string;
+  /** `pick` serialised and encoded once, so the hot path sends ready bytes. */
+  json: Buffer;
   /** Set when computed without the store: ask again after this instant or when the store is back. */
   provisionalUntil?: number;
 }
@@ -69,8 +69,10 @@ export class Picker {
   }
 
   /** Today's pick as JSON text (the hot path: no store round trip and no serialisation once known). */
-  async pickTodayJson(): Promise<string> {
-    return (await this.todayEntry()).json;
+  /** Today's pick as JSON bytes: at once while it is known for today, else once it has been looked up. */
+  pickTodayJson(): Buffer | Promise<Buffer> {
+    const today = this.todayEntry();
+    return today instanceof Promise ? today.then((t) => t.json) : today.json;
   }
 
   private todayEntry(): Today | Promise<Today> {
@@ -155,7 +157,7 @@ export class Picker {
         (await this.store.recorded(date)) ??
         (await this.store.claim((await this.refreshSchedule()).pickFor(date), endMs - now));
       this.lastStoreError = undefined;
-      today = { date, startMs, endMs, pick, json: JSON.stringify(pick) };
+      today = { date, startMs, endMs, pick, json: Buffer.from(JSON.stringify(pick)) };
     } catch (error) {
       this.storeFailed(error);
       const pick = this.schedule.pickFor(date);
@@ -164,7 +166,7 @@ export class Picker {
         startMs,
         endMs,
         pick,
-        json: JSON.stringify(pick),
+        json: Buffer.from(JSON.stringify(pick)),
         provisionalUntil: now + PROVISIONAL_MS,
       };
     }

@@ -19,9 +19,12 @@ export function registerOrigamiRoutes(app: FastifyInstance, picker: Picker, stor
     },
     async (request, reply) => {
       const { date } = request.query;
-      // Already JSON: a string payload is sent as is, skipping the response serialiser.
-      if (date === undefined)
-        return reply.type('application/json; charset=utf-8').send(await picker.pickTodayJson());
+      // Already JSON: a Buffer payload is sent as is, skipping the response serialiser. Once today's pick is
+      // known, nothing is awaited.
+      if (date === undefined) {
+        const json = picker.pickTodayJson();
+        return reply.type('application/json; charset=utf-8').send(json instanceof Buffer ? json : await json);
+      }
       try {
         return await picker.pickOn(date);
       } catch (error) {
