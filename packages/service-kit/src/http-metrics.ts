@@ -44,7 +44,14 @@ class DurationHistogram {
 
   constructor(private readonly series: Map<string, Series>) {}
 
-  get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Sample[] }> {
+  /** For the text exposition (what /metrics serves): the series' labels apart, as prom-client keeps them. */
+  getForPromString(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: Sample[];
+  }> {
     const values: Sample[] = [];
     for (const { labels, count, sum, buckets } of this.series.values()) {
       let cumulative = 0;
@@ -70,6 +77,16 @@ class DurationHistogram {
       aggregator: this.aggregator,
       values,
     });
+  }
+
+  /** For `registry.getMetricsAsJSON()`: each sample's labels in one object, as prom-client's `get()` gives them. */
+  async get() {
+    const metric = await this.getForPromString();
+    const values = metric.values.map(({ labels, sharedLabels, ...sample }) => ({
+      ...sample,
+      labels: { ...labels, ...sharedLabels },
+    }));
+    return { ...metric, values };
   }
 
   reset(): void {
