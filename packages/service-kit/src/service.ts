@@ -11,12 +11,12 @@ import {
 } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { RequestLogger, requestLoggerFactory } from './request-logger.js';
 import type { Registry } from 'prom-client';
 import { requestContext } from '@craftista/http-client';
 import { registerErrorHandling } from './errors.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerMetrics } from './metrics.js';
+import { RequestLogger, requestLoggerFactory } from './request-logger.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { initTracing, shutdownTracing } from './tracing.js';
 
@@ -100,6 +100,8 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
     request.span = span;
     const log: unknown = request.log;
     if (log instanceof RequestLogger) log.traceId = span.spanContext().traceId;
+    // A route with its own log level has a real pino child (see requestLoggerFactory).
+    else (log as Logger).setBindings({ trace_id: span.spanContext().traceId });
     reply.header('x-request-id', request.id).headers(API_SECURITY_HEADERS);
     if (!options.propagateContext) return done();
     context.with(trace.setSpan(parent, span), () => requestContext.run({ requestId: request.id }, done));

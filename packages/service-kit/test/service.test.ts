@@ -171,7 +171,12 @@ describe('logs', () => {
       headers: { 'x-request-id': 'log-me', traceparent: `00-${traceId}-0123456789abcdef-01` },
     });
     await logged.inject('/livez');
+    await logged.inject({
+      url: '/chatty',
+      headers: { 'x-request-id': 'chatty', traceparent: `00-${traceId}-0123456789abcdef-01` },
+    });
     await logged.close();
+    expect(lines.find((l) => l.msg === 'chatty route')).toMatchObject({ reqId: 'chatty', trace_id: traceId });
     const forRequest = lines.filter((l) => l.reqId === 'log-me');
     expect(forRequest.map((l) => l.msg)).toEqual(['unhandled error', 'request completed']);
     for (const line of forRequest) expect(line).toMatchObject({ trace_id: traceId, service: 'tiny' });
