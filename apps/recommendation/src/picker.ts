@@ -68,8 +68,10 @@ export class Picker {
     return (await this.todayEntry()).pick;
   }
 
-  /** Today's pick as JSON text (the hot path: no store round trip and no serialisation once known). */
-  /** Today's pick as JSON bytes: at once while it is known for today, else once it has been looked up. */
+  /**
+   * Today's pick as JSON bytes (the hot path): at once, with no store round trip and no serialisation, while it
+   * is known for today; else once it has been looked up.
+   */
   pickTodayJson(): Buffer | Promise<Buffer> {
     const today = this.todayEntry();
     return today instanceof Promise ? today.then((t) => t.json) : today.json;

@@ -70,13 +70,13 @@ export function pageRoutes(deps: PageDeps): Router {
     const tokenBytes = Buffer.from(token);
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('content-length', page.length + tokenBytes.length * (page.parts.length - 1));
-    const last = page.parts.length - 1;
-    page.parts.forEach((part, i) => {
-      if (i === last) return;
-      res.write(part);
+    const [first, ...rest] = page.parts;
+    res.write(first);
+    for (const part of rest) {
       res.write(tokenBytes);
-    });
-    res.end(page.parts[last]);
+      res.write(part);
+    }
+    res.end();
   };
 
   router.get('/', async (req, res, next) => {
