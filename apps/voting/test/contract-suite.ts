@@ -62,6 +62,52 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect(listed.find((o) => o.id === '3')?.votes).toBe(before + 1);
     });
 
+    it('counts a body-less vote whatever its Content-Type, as the original did (axios 0.21.4 sends a form type)', async () => {
+      const types = [
+        'application/x-www-form-urlencoded',
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/octet-stream',
+        'multipart/form-data; boundary=x',
+        'not a media type',
+      ];
+      const before = Number((await h.app.inject('/api/origamis/2/votes')).body);
+      const ledgerBefore = (await ledger(h.pool))['2'] ?? 0;
+      const answers = [];
+      for (const [i, type] of types.entries()) {
+        const res = await h.app.inject({
+          method: 'POST',
+          url: '/api/origamis/2/vote',
+          headers: { 'x-craftista-client': `typed-${i}`, 'content-type': type, 'content-length': '0' },
+        });
+        answers.push([type, res.statusCode, res.json().votes]);
+      }
+      expect(answers).toEqual(types.map((type, i) => [type, 200, before + i + 1]));
+      expect((await ledger(h.pool))['2']).toBe(ledgerBefore + types.length);
+    });
+
+    it('reads a JSON body on the vote route and ignores it; refuses a body of another type with 415', async () => {
+      const before = Number((await h.app.inject('/api/origamis/2/votes')).body);
+      const json = await h.app.inject({
+        method: 'POST',
+        url: '/api/origamis/2/vote',
+        headers: { 'x-craftista-client': 'json-body', 'content-type': 'application/json' },
+        payload: '{"votes":1000}',
+      });
+      expect([json.statusCode, json.json().votes]).toEqual([200, before + 1]);
+      const ledgerBefore = await ledger(h.pool);
+      const form = await h.app.inject({
+        method: 'POST',
+        url: '/api/origamis/2/vote',
+        headers: { 'x-craftista-client': 'form-body', 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'votes=1000',
+      });
+      expect(form.statusCode).toBe(415);
+      expect(form.json().error).toBe('unsupported_media_type');
+      expect(await ledger(h.pool)).toEqual(ledgerBefore);
+    });
+
     it('answers 0 votes for an unknown id, as the original does', async () => {
       const res = await h.app.inject('/api/origamis/999/votes');
       expect(res.statusCode).toBe(200);
