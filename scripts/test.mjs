@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type-checks and tests every workspace through turbo, then prints one total over all of them
-// (each vitest run writes a JSON report to test-artifacts/results/).
+// `npm test`: provisions what the tests run for real (scripts/provision.sh: Debian servers, pinned Go tools), then
+// type-checks and tests every workspace through turbo, and prints the slowest test files and one total over all of
+// them (each vitest run writes a JSON report to test-artifacts/results/).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,13 @@ const resultsDir = path.join(root, 'test-artifacts', 'results');
 rmSync(resultsDir, { recursive: true, force: true });
 
 const started = Date.now();
+if (process.env.CRAFTISTA_PROVISION !== '0') {
+  const provision = spawnSync('bash', [path.join(root, 'scripts', 'provision.sh')], { stdio: 'inherit' });
+  if (provision.status !== 0) {
+    console.log('\n0 passed, 1 failed (provisioning failed; see the line above)');
+    process.exit(1);
+  }
+}
 const turbo = spawnSync(
   'npx',
   ['turbo', 'run', 'test', '--concurrency=2', '--continue', ...process.argv.slice(2)],
@@ -23,6 +31,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
+const fileTimes = [];
 let files = [];
 try {
   files = readdirSync(resultsDir).filter((f) => f.endsWith('.json'));
@@ -34,10 +43,18 @@ for (const file of files) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
+  for (const result of report.testResults ?? []) {
+    fileTimes.push([result.endTime - result.startTime, path.relative(root, result.name)]);
+  }
   rows.push(
     `  ${file.replace(/\.json$/, '').padEnd(24)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
   );
 }
+const slowest = fileTimes
+  .sort((a, b) => b[0] - a[0])
+  .slice(0, 10)
+  .map(([ms, name]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`);
+console.log(`\nSlowest test files:\n${slowest.join('\n')}`);
 console.log(
   `\nTest results by workspace (${((Date.now() - started) / 1000).toFixed(0)} s):\n${rows.join('\n')}`,
 );
