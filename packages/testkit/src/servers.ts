@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { canConnect, freePort, startProcess, waitFor, type Started } from './processes.js';
-import { findTool, postgresBinDir, redisServerBinary } from './tools.js';
+import { findTool, PINNED_TOOLS, postgresBinDir, redisServerBinary } from './tools.js';
 
 export interface ServerHandle {
   readonly url: string;
@@ -20,7 +20,7 @@ export interface ServerHandle {
   dispose(): Promise<void>;
 }
 
-export const FERRETDB_VERSION = 'v1.24.2';
+export const FERRETDB_VERSION = PINNED_TOOLS.ferretdb;
 const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 function server(

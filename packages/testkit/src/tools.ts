@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-/** Where scripts/install-tools.sh builds the pinned Go tools. */
+/** Where scripts/install-tools.sh installs the pinned Go tools. */
 export const toolsDir = () =>
   process.env.CRAFTISTA_TOOLS_DIR ?? path.join(homedir(), '.cache', 'craftista', 'tools');
 
@@ -11,8 +11,21 @@ export class MissingToolError extends Error {
   override name = 'MissingToolError';
 }
 
-/** Finds a pinned tool built by install-tools.sh, else on PATH; fails saying how to build it. */
-export function findTool(name: string, version: string): string {
+/** The versions scripts/install-tools.sh pins (a stack test checks the two agree). */
+export const PINNED_TOOLS = {
+  ferretdb: 'v1.24.2',
+  'compose-config': 'v2.16.2',
+  actionlint: 'v1.7.12',
+  kustomize: 'v5.7.1',
+  helm: 'v3.22.0',
+  trivy: 'v0.74.0',
+} as const;
+
+/** Finds a pinned tool installed by install-tools.sh, else on PATH; fails saying how to get it. */
+export function findTool(
+  name: string,
+  version: string = (PINNED_TOOLS as Record<string, string>)[name] ?? 'any version',
+): string {
   const built = path.join(toolsDir(), `${name}-${version}`, name);
   if (existsSync(built)) return built;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -20,7 +33,7 @@ export function findTool(name: string, version: string): string {
     if (dir && existsSync(candidate)) return candidate;
   }
   throw new MissingToolError(
-    `${name} ${version} is not on this machine. Build it with: scripts/install-tools.sh ${name} (needs Go; .ci/run does this)`,
+    `${name} ${version} is not on this machine: \`npm test\` installs it (or run scripts/install-tools.sh ${name})`,
   );
 }
 

@@ -1,28 +1,8 @@
-// Locates the pinned Go tools that scripts/install-tools.sh builds. Tests run the real binaries and
-// fail (never skip) with the command that installs a missing one.
+// Runs the pinned Go tools (found by the testkit's findTool); tests fail, never skip, when one is missing.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { findTool } from '@craftista/testkit';
 
-export const TOOL_VERSIONS = { kustomize: 'v5.7.1', helm: 'v3.22.0', trivy: 'v0.74.0' } as const;
-export type Tool = keyof typeof TOOL_VERSIONS;
-
-export function toolsDir(): string {
-  return process.env.CRAFTISTA_TOOLS_DIR ?? join(homedir(), '.cache', 'craftista', 'tools');
-}
-
-/** Absolute path of the pinned tool: the install-tools cache first, then PATH. */
-export function findTool(tool: Tool): string {
-  const pinned = join(toolsDir(), `${tool}-${TOOL_VERSIONS[tool]}`, tool);
-  if (existsSync(pinned)) return pinned;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, tool))) return join(dir, tool);
-  }
-  throw new Error(
-    `${tool} ${TOOL_VERSIONS[tool]} not found in ${pinned} or on PATH: run scripts/install-tools.sh ${tool}`,
-  );
-}
+export type Tool = 'kustomize' | 'helm' | 'trivy';
 
 export function run(tool: Tool, args: string[], cwd?: string): string {
   try {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ENVS, TEMPLATE_DIR, helmTemplate, kustomizeBuild, overlayDirs } from '../src/render.js';
-import { findTool, run } from '../src/tools.js';
+import { findTool } from '@craftista/testkit';
+import { run } from '../src/tools.js';
 
 type Misconf = {
   ID: string;
