@@ -34,8 +34,8 @@ export interface BackendOptions {
   cacheTtlMs: number;
 }
 
-/** Voting answers `{id, name, votes}`; ids may come as numbers from older voting services. */
-const VotingOrigami = z.object({
+/** Voting answers `{id, name, votes}`; ids are JSON numbers from the original voting service. */
+export const VotingOrigami = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   name: z.string().optional(),
   votes: z.number().int().nonnegative(),

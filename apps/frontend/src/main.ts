@@ -27,6 +27,7 @@ const backends = new Backends({
 });
 const voteStream = new VoteStream({
   votingUrl: config.VOTING_URL,
+  readCounts: () => backends.votes({ fresh: true }),
   onVote: (event) => backends.applyVote(event),
   onError: (message) => logger.debug(message),
 });

@@ -1,18 +1,31 @@
 // One upstream connection to the voting service's event stream per frontend process, fanned out to every
-// browser that listens. Reconnects with backoff; tells listeners when voting goes down or comes back.
+// browser that listens. Reconnects with backoff. A missing or broken stream is not an outage: the original
+// voting service has no stream route at all. While the stream is not live, counts are read every pollMs
+// instead, and only those reads decide whether voting is up or down.
 import type { IncomingMessage } from 'node:http';
-import { VoteEvent } from '@craftista/contracts';
+import type { VoteEvent } from '@craftista/contracts';
 import { createHttpClient, type AxiosInstance } from '@craftista/http-client';
+import { VotingOrigami, type VoteCounts } from './backends.js';
+import type { Result } from './cache.js';
 
 export type VotingState = 'unknown' | 'up' | 'down';
 
 export interface StreamListener {
   vote(event: VoteEvent): void;
   state(state: VotingState): void;
+  /** Every count, read while the stream is not live (sent when any changed). */
+  snapshot(counts: VoteCounts): void;
 }
+
+/** Stream events carry `{id, votes}`; ids may be JSON numbers, as the original voting service's are. */
+const StreamEvent = VotingOrigami.pick({ id: true, votes: true });
 
 export interface VoteStreamOptions {
   votingUrl: string;
+  /** Reads every count from voting; while the stream is not live it alone says whether voting is up. */
+  readCounts: () => Promise<Result<VoteCounts>>;
+  /** How often counts are read while the stream is not live. */
+  pollMs?: number;
   /** Reconnect delays grow from this to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -31,6 +44,9 @@ export class VoteStream {
   private abort: AbortController | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private polled: VoteCounts | undefined;
+  private live = false;
   private failures = 0;
   private started = false;
   private closed = false;
@@ -40,8 +56,14 @@ export class VoteStream {
     this.client = createHttpClient({ baseURL: options.votingUrl, timeoutMs: 0, retries: 0 });
   }
 
+  /** Whether voting is up: from the live stream, or else from the latest read of the counts. */
   get state(): VotingState {
     return this.current;
+  }
+
+  /** Whether counts arrive over the voting stream (false: they are read every pollMs). */
+  get streaming(): boolean {
+    return this.live;
   }
 
   get listenerCount(): number {
@@ -62,6 +84,7 @@ export class VoteStream {
     this.closed = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.idleTimer);
+    clearInterval(this.pollTimer);
     this.abort?.abort();
     this.response?.destroy();
     this.listeners.clear();
@@ -95,6 +118,8 @@ export class VoteStream {
       clearTimeout(connectTimer);
       this.response = res.data;
       this.failures = 0;
+      this.live = true;
+      this.stopPolling();
       this.setState('up');
       this.armIdle();
       await this.consume(res.data);
@@ -105,14 +130,40 @@ export class VoteStream {
     } finally {
       clearTimeout(this.idleTimer);
       this.response = undefined;
+      this.live = false;
     }
     if (this.closed) return;
-    this.setState('down');
+    this.startPolling();
     this.failures += 1;
     const base = this.options.backoffMs ?? 500;
     const delay = Math.min(base * 2 ** (this.failures - 1), this.options.maxBackoffMs ?? 10_000);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref();
+  }
+
+  private startPolling(): void {
+    if (this.pollTimer) return;
+    this.polled = undefined;
+    void this.poll();
+    this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? 5000);
+    this.pollTimer.unref();
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    const counts = await this.options.readCounts();
+    // The stream may have come back while the read was under way; it is the fresher source then.
+    if (this.closed || this.live) return;
+    if (!counts.ok) return this.setState('down');
+    this.setState('up');
+    const previous = this.polled;
+    this.polled = counts.value;
+    if (previous && sameCounts(previous, counts.value)) return;
+    for (const listener of this.listeners) listener.snapshot(counts.value);
   }
 
   /** Reads `text/event-stream` frames: `data:` lines make one JSON vote event; comments are heartbeats. */
@@ -147,7 +198,7 @@ export class VoteStream {
     if (data.length === 0) return;
     let parsed;
     try {
-      parsed = VoteEvent.safeParse(JSON.parse(data.join('\n')));
+      parsed = StreamEvent.safeParse(JSON.parse(data.join('\n')));
     } catch {
       return;
     }
@@ -155,4 +206,10 @@ export class VoteStream {
     this.options.onVote?.(parsed.data);
     for (const listener of this.listeners) listener.vote(parsed.data);
   }
+}
+
+function sameCounts(a: VoteCounts, b: VoteCounts): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, votes] of a) if (b.get(id) !== votes) return false;
+  return true;
 }

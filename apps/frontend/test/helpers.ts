@@ -19,7 +19,7 @@ export interface TestFrontend {
 /** The frontend as main.ts builds it, on the given backends, without a listener (supertest serves it). */
 export function frontend(
   urls: BackendUrls,
-  options: { cacheTtlMs?: number; timeoutMs?: number; voteRateLimit?: number } = {},
+  options: { cacheTtlMs?: number; timeoutMs?: number; voteRateLimit?: number; pollMs?: number } = {},
 ): TestFrontend {
   const backends = new Backends({
     urls,
@@ -28,6 +28,8 @@ export function frontend(
   });
   const voteStream = new VoteStream({
     votingUrl: urls.voting,
+    readCounts: () => backends.votes({ fresh: true }),
+    pollMs: options.pollMs ?? 500,
     backoffMs: 100,
     maxBackoffMs: 500,
     onVote: (e) => backends.applyVote(e),

@@ -1,5 +1,7 @@
-// GET /api/origamis/stream: live vote counts for browsers, fanned out from one upstream connection.
+// GET /api/origamis/stream: live vote counts for browsers, fanned out from one upstream connection (or, when
+// the voting service has no stream, from counts read every few seconds).
 import { Router } from 'express';
+import type { VoteCounts } from '../backends.js';
 import type { VoteStream } from '../vote-stream.js';
 import type { RouteDeps } from './shared.js';
 
@@ -19,21 +21,22 @@ export function streamRoutes(deps: RouteDeps & { voteStream: VoteStream; streams
     res.flushHeaders();
     const send = (event: string | undefined, data: unknown) =>
       res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+    const snapshot = (counts: VoteCounts) =>
+      send(
+        'snapshot',
+        [...counts].map(([id, votes]) => ({ id, votes })),
+      );
     res.write('retry: 3000\n\n');
 
     const unsubscribe = deps.voteStream.subscribe({
       vote: (event) => send(undefined, event),
       state: (status) => send('voting', { status }),
+      snapshot,
     });
     if (deps.voteStream.state !== 'unknown') send('voting', { status: deps.voteStream.state });
     // Counts may have moved between the page render and this connection: send the current ones once.
     void deps.backends.votes().then((votes) => {
-      if (votes.ok && !res.writableEnded) {
-        send(
-          'snapshot',
-          [...votes.value].map(([id, count]) => ({ id, votes: count })),
-        );
-      }
+      if (votes.ok && !res.writableEnded) snapshot(votes.value);
     });
 
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
