@@ -65,6 +65,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
 
   io.output('image', service.image);
   io.output('version', meta.version);
+  io.output('sha-tag', meta.shaTag);
   io.output('tags', meta.tags.join('\n'));
   io.output(
     'labels',

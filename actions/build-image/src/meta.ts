@@ -19,6 +19,8 @@ export interface MetaInput {
 export interface Meta {
   /** The most specific tag: 1.2.3, pr-42, the branch name, or sha-<7>. */
   version: string;
+  /** sha-<7> of the revision: pushed with every build and never moved, so deployments can name it. */
+  shaTag: string;
   /** Tag names without the repository. */
   tagNames: string[];
   /** Full references, image:tag. */
@@ -98,6 +100,7 @@ export function computeMeta(input: MetaInput): Meta {
   const tagNames = [...new Set(names.filter((n) => n !== ''))];
   return {
     version,
+    shaTag,
     tagNames,
     tags: tagNames.map((t) => `${input.image}:${t}`),
     revision,

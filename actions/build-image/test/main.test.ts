@@ -70,6 +70,7 @@ describe('build-image run()', () => {
     expect(io.outputs).toMatchObject({
       image: 'ghcr.io/craftista/craftista-voting',
       version: 'main',
+      'sha-tag': 'sha-8f3c2a1',
       tags: 'ghcr.io/craftista/craftista-voting:main\nghcr.io/craftista/craftista-voting:sha-8f3c2a1\nghcr.io/craftista/craftista-voting:latest',
       digest: 'sha256:3c9f0a71e2b84d5f6a1c7e9b0d2f4a6c8e1b3d5f7a9c0e2b4d6f8a1c3e5b7d9f',
       'image-ref':
