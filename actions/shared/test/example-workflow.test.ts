@@ -1,45 +1,25 @@
 // The example workflow that uses the three toolkit-I actions passes actionlint (with shellcheck for run:
 // scripts, and the local actions' action.yml inputs checked), and pins every third-party action by SHA.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findTool } from '@craftista/testkit';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const example = 'actions/examples/toolkit-i.yml';
 
-function tool(name: string, version?: string): string {
-  const dir = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
-  const candidates = [
-    ...(version !== undefined ? [join(dir, `${name}-${version}`, name)] : []),
-    ...(process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, name)),
-  ];
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  throw new Error(
-    version !== undefined
-      ? `${name} ${version} not found: run scripts/install-tools.sh ${name}`
-      : `${name} not found on PATH: apt-get install -y ${name}`,
-  );
-}
-
 function actionlint(stdin?: { name: string; text: string }): { code: number; out: string } {
-  const args = ['-shellcheck', tool('shellcheck'), '-no-color'];
+  // shellcheck comes from Debian (apt-get install -y shellcheck), so only PATH has it.
+  const args = ['-shellcheck', findTool('shellcheck', 'system'), '-no-color'];
   const r = stdin
-    ? spawnSync(tool('actionlint', 'v1.7.12'), [...args, '-stdin-filename', stdin.name, '-'], {
+    ? spawnSync(findTool('actionlint', 'v1.7.12'), [...args, '-stdin-filename', stdin.name, '-'], {
         cwd: repoRoot,
         input: stdin.text,
         encoding: 'utf8',
       })
-    : spawnSync(tool('actionlint', 'v1.7.12'), [...args, example], { cwd: repoRoot, encoding: 'utf8' });
+    : spawnSync(findTool('actionlint', 'v1.7.12'), [...args, example], { cwd: repoRoot, encoding: 'utf8' });
   return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
 }
 

@@ -10,11 +10,13 @@ export interface GateOptions {
   unknownAs: Severity;
   ignore: IgnoreRule[];
   now: Date;
+  /** Findings the scanner already hid by the ignore file (Trivy's `--show-suppressed` record); counted, not re-applied. */
+  suppressed?: number;
 }
 
 export interface IgnoreRule {
   id: string;
-  /** The rule stops applying after this day (inclusive), as in Trivy's `exp:YYYY-MM-DD`. */
+  /** Midnight UTC of `exp:YYYY-MM-DD`: from that instant on the rule no longer applies, as in Trivy. */
   expires?: Date;
   line: number;
 }
@@ -42,22 +44,42 @@ export function parseSeverity(name: string, value: string, fallback: Severity): 
   throw new Error(`input "${name}" must be one of ${SEVERITIES.join(', ')}, got "${value}"`);
 }
 
-/** Parses a plain .trivyignore: one id per line, `#` comments, optional `exp:YYYY-MM-DD`. */
-export function parseTrivyIgnore(text: string): IgnoreRule[] {
+/** `YYYY-MM-DD` as midnight UTC, or undefined unless it is a real calendar date (Go's time.Parse("2006-01-02")). */
+function parseDay(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m === null) return undefined;
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return day.toISOString().startsWith(text) ? day : undefined;
+}
+
+/**
+ * Parses a plain .trivyignore exactly as Trivy 0.74 does (pkg/result/ignore.go): a line whose trimmed text starts
+ * with `#` is a comment; otherwise the first field is the id and the first field starting with `exp:` (anywhere on
+ * the line, even after a `#`) is the expiry. A line with an unreadable date is skipped, as Trivy skips it; other
+ * fields are not read by Trivy, so a `key:value` one is reported through `warn` rather than refused.
+ */
+export function parseTrivyIgnore(text: string, warn: (message: string) => void = () => {}): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (line === '') return;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
     const [id, ...rest] = line.split(/\s+/);
     const rule: IgnoreRule = { id: id!, line: index + 1 };
-    for (const attr of rest) {
-      const m = /^exp:(\d{4}-\d{2}-\d{2})$/.exec(attr);
-      if (m === null)
-        throw new Error(
-          `.trivyignore line ${index + 1}: unknown attribute "${attr}" (expected exp:YYYY-MM-DD)`,
+    const exp = rest.find((field) => field.startsWith('exp:'));
+    if (exp !== undefined) {
+      const day = parseDay(exp.slice('exp:'.length));
+      if (day === undefined) {
+        warn(
+          `.trivyignore line ${index + 1}: "${exp}" is not a date (exp:YYYY-MM-DD); Trivy skips the line, so does this step`,
         );
-      rule.expires = new Date(`${m[1]}T23:59:59.999Z`);
+        return;
+      }
+      rule.expires = day;
     }
+    const comment = rest.findIndex((field) => field.startsWith('#'));
+    for (const field of comment < 0 ? rest : rest.slice(0, comment))
+      if (/^[A-Za-z_]+:/.test(field) && !field.startsWith('exp:'))
+        warn(`.trivyignore line ${index + 1}: "${field}" is not read (Trivy reads only exp:YYYY-MM-DD)`);
     rules.push(rule);
   });
   return rules;
@@ -71,7 +93,7 @@ export function evaluate(all: Finding[], opts: GateOptions): GateResult {
   const active = new Set(
     opts.ignore.filter((r) => r.expires === undefined || r.expires >= opts.now).map((r) => r.id),
   );
-  let ignoredByFile = 0;
+  let ignoredByFile = opts.suppressed ?? 0;
   let ignoredUnfixed = 0;
   const findings: Finding[] = [];
   for (const f of all) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ActionIO } from '@craftista/actions-shared/action-io';
 import { boolInput, execCommand } from '@craftista/actions-shared/exec';
 import { evaluate, parseSeverity, parseTrivyIgnore, type GateOptions } from './gate.js';
-import { findingsOf, parseReport } from './report.js';
+import { findingsOf, parseReport, suppressedByIgnoreFile } from './report.js';
 import { toSarif } from './sarif.js';
 import { scanSummary } from './summary.js';
 import {
@@ -46,8 +46,16 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   };
   const ignoreInput = io.input('trivyignore');
   const ignorePath = resolvePath(ignoreInput || '.trivyignore');
-  if (existsSync(ignorePath)) gate.ignore = parseTrivyIgnore(readFileSync(ignorePath, 'utf8'));
-  else if (ignoreInput !== '') throw new Error(`trivyignore file ${ignorePath} does not exist`);
+  if (/\.ya?ml$/.test(ignorePath))
+    throw new Error(
+      `trivyignore ${ignoreInput}: the YAML ignore format is not supported; use the plain format`,
+    );
+  // Read (and checked) in both modes; applied by the action only to a given report, since a scan applies it itself.
+  const ignoreRules = existsSync(ignorePath)
+    ? parseTrivyIgnore(readFileSync(ignorePath, 'utf8'), (m) => io.warning(m))
+    : [];
+  if (!existsSync(ignorePath) && ignoreInput !== '')
+    throw new Error(`trivyignore file ${ignorePath} does not exist`);
 
   const reportFile = resolvePath(io.input('report-file') || 'trivy-report.json');
   const given = io.input('report');
@@ -56,6 +64,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   if (given !== '') {
     writeFileSync(reportFile, readFileSync(resolvePath(given)));
     title = given;
+    gate.ignore = ignoreRules;
   } else {
     const scanType = parseScanType(io.input('scan-type'));
     const target = io.input('target');
@@ -64,7 +73,8 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     title = `${scanType} ${target}`;
     const env = { ...process.env, ...io.env };
     const trivy = findTrivy(io.input('trivy-path'), env['PATH']);
-    const exec = (args: string[]) => execCommand(trivy, args, { env });
+    // In the workspace, as on a runner, so relative targets mean what they mean there.
+    const exec = (args: string[]) => execCommand(trivy, args, { env, cwd: workspace });
 
     const versionOut = await exec(['--version']);
     const reported = parseTrivyVersion(versionOut.stdout);
@@ -103,6 +113,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
       scanners,
       output: reportFile,
       skipDbUpdate,
+      ...(existsSync(ignorePath) ? { ignoreFile: ignorePath } : {}),
       ...(cacheDir ? { cacheDir } : {}),
       ...(usedRepository ? { dbRepository: usedRepository } : {}),
     });
@@ -115,7 +126,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   }
 
   const report = parseReport(readFileSync(reportFile, 'utf8'), reportFile);
-  const result = evaluate(findingsOf(report), gate);
+  const result = evaluate(findingsOf(report), { ...gate, suppressed: suppressedByIgnoreFile(report) });
   const sarifFile = resolvePath(io.input('sarif-file') || 'trivy-results.sarif');
   const location = io.input('sarif-location');
   const sarif = toSarif(result.gating, {

@@ -39,9 +39,24 @@ export interface SarifLog {
 
 function uriOf(f: Finding, location: string | undefined): string {
   if (location !== undefined && location !== '' && f.kind === 'vulnerability') return location;
+  // A language package's own file (lockfile, gemspec, jar), as Trivy's SARIF writer does; the result's target
+  // is only a language name ("Ruby", "Python") for packages found inside an image.
+  if (f.pkgPath !== undefined) return encodeURI(f.pkgPath.replaceAll('\\', '/'));
   // Image results are named "<image> (<os> <version>)"; keep the part that names a thing.
   const target = f.target.replace(/\s+\(.*\)$/, '').trim();
   return encodeURI(target === '' ? (location ?? '.') : target);
+}
+
+/** The lines a finding is reported at: the package's lines in its file when Trivy recorded them, else its own. */
+function regionsOf(f: Finding, uriIsPackageFile: boolean): Array<Record<string, number>> {
+  if (uriIsPackageFile && f.pkgLines !== undefined)
+    return f.pkgLines.map((l) => ({
+      startLine: Math.max(l.startLine, 1),
+      endLine: Math.max(l.endLine, l.startLine, 1),
+    }));
+  const region: Record<string, number> = { startLine: f.startLine ?? 1 };
+  if (f.endLine !== undefined) region['endLine'] = Math.max(f.endLine, region['startLine']!);
+  return [region];
 }
 
 function messageOf(f: Finding): string {
@@ -77,14 +92,17 @@ export function toSarif(gating: Finding[], opts: SarifOptions): SarifLog {
         },
       });
     }
-    const region: Record<string, number> = { startLine: f.startLine ?? 1 };
-    if (f.endLine !== undefined) region['endLine'] = Math.max(f.endLine, region['startLine']!);
+    const uri = uriOf(f, opts.location);
+    const inPackageFile =
+      f.kind === 'vulnerability' && !(opts.location !== undefined && opts.location !== '');
     return {
       ruleId: f.id,
       ruleIndex,
       level: LEVEL[severity],
       message: { text: messageOf(f) },
-      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(f, opts.location) }, region } }],
+      locations: regionsOf(f, inPackageFile).map((region) => ({
+        physicalLocation: { artifactLocation: { uri }, region },
+      })),
     };
   });
   return {

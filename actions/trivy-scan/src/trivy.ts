@@ -17,6 +17,12 @@ export interface ScanOptions {
   skipDbUpdate: boolean;
   dbRepository?: string;
   timeout?: string;
+  /**
+   * The .trivyignore Trivy applies itself, when the file exists (trivy refuses an --ignorefile that does not;
+   * without one it reads ./.trivyignore, which in the workspace is the same absent default). Its suppressions are
+   * recorded in the report (--show-suppressed) so the step can count them.
+   */
+  ignoreFile?: string;
 }
 
 export function parseScanType(value: string): ScanType {
@@ -41,7 +47,7 @@ const common = (o: { cacheDir?: string; timeout?: string }): string[] => [
   ...(o.timeout !== undefined ? ['--timeout', o.timeout] : []),
 ];
 
-/** `trivy <image|fs> … --format json`: the full report; the action applies severity and ignores itself. */
+/** `trivy <image|fs> … --format json`: every severity (the action applies the threshold); .trivyignore applied by Trivy. */
 export function scanArgs(o: ScanOptions): string[] {
   const args = [
     o.scanType,
@@ -53,6 +59,8 @@ export function scanArgs(o: ScanOptions): string[] {
     o.scanners.join(','),
     '--exit-code',
     '0',
+    ...(o.ignoreFile !== undefined ? ['--ignorefile', o.ignoreFile] : []),
+    '--show-suppressed',
   ];
   args.push(...common(o));
   if (o.scanners.includes('vuln')) {

@@ -22,6 +22,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
   'alpine-39.json.golden': [2, 2, 6, 6, 6], // CRITICAL x2, MEDIUM x4, all fixed
   'debian-buster.json.golden': [1, 1, 1, 2, 2], // CRITICAL fixed, LOW unfixed (affected)
   'dockerfile.json.golden': [0, 1, 1, 1, 1], // DS-0002 HIGH FAIL
+  'fluentd-gems.json.golden': [1, 2, 2, 2, 2], // CRITICAL (debian), HIGH (Ruby gem with PkgPath)
   'gomod.json.golden': [0, 0, 1, 1, 5], // UNKNOWN x4, MEDIUM
   'helm_testchart.json.golden': [0, 1, 4, 6, 6], // HIGH, MEDIUM x3, LOW x2; two Results with only MisconfSummary
   'npm.json.golden': [0, 0, 1, 1, 1],
@@ -29,7 +30,7 @@ const EXPECTED: Record<string, [number, number, number, number, number]> = {
 };
 const THRESHOLDS: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
-it('covers every JSON report in shared/trivy-reports', () => {
+it('covers every JSON report in test/fixtures/trivy-reports', () => {
   expect(Object.keys(EXPECTED).sort()).toEqual(jsonGoldens);
 });
 
@@ -110,7 +111,83 @@ describe('gate options', () => {
     expect(gateOf('secrets.json.golden', options('LOW', { ignore })).gating.map((f) => f.severity)).toEqual([
       'HIGH',
     ]);
-    expect(() => parseTrivyIgnore('CVE-1 until:2020')).toThrow(/line 1: unknown attribute "until:2020"/);
+  });
+
+  it('reads .trivyignore as Trivy does: exp: ends the rule at midnight UTC, wherever the field is on the line', () => {
+    const warnings: string[] = [];
+    const rules = parseTrivyIgnore(
+      [
+        'CVE-A exp:2026-11-28',
+        '  # a comment line',
+        'CVE-B # reviewed, exp:2026-11-27',
+        'CVE-C exp:2026-02-30',
+        'CVE-E exp:2026-11-29',
+      ].join('\n'),
+      (m) => warnings.push(m),
+    );
+    // CVE-C's date does not exist: Trivy skips that line with a warning
+    expect(rules.map((r) => [r.id, r.expires?.toISOString()])).toEqual([
+      ['CVE-A', '2026-11-28T00:00:00.000Z'],
+      ['CVE-B', '2026-11-27T00:00:00.000Z'],
+      ['CVE-E', '2026-11-29T00:00:00.000Z'],
+    ]);
+    expect(warnings).toEqual([
+      '.trivyignore line 4: "exp:2026-02-30" is not a date (exp:YYYY-MM-DD); Trivy skips the line, so does this step',
+    ]);
+    const ids = (iso: string) =>
+      evaluate(
+        ['CVE-A', 'CVE-B', 'CVE-E'].map((id) => ({
+          kind: 'vulnerability' as const,
+          id,
+          aliases: [],
+          severity: 'HIGH' as const,
+          target: 't',
+          title: id,
+          fixed: '1',
+        })),
+        options('LOW', { ignore: rules, now: new Date(iso) }),
+      ).findings.map((f) => f.id);
+    // CVE-B expired the day before; at midnight CVE-A still holds (Trivy: expired when exp is before now), a millisecond later not
+    expect(ids('2026-11-28T00:00:00.000Z')).toEqual(['CVE-B']);
+    expect(ids('2026-11-28T00:00:00.001Z')).toEqual(['CVE-A', 'CVE-B']);
+  });
+
+  it('warns about a field Trivy does not read instead of refusing the file', () => {
+    const warnings: string[] = [];
+    expect(parseTrivyIgnore('CVE-D until:2020 # reviewed by ops', (m) => warnings.push(m))).toEqual([
+      { id: 'CVE-D', line: 1 },
+    ]);
+    expect(warnings).toEqual([
+      '.trivyignore line 1: "until:2020" is not read (Trivy reads only exp:YYYY-MM-DD)',
+    ]);
+  });
+
+  it('matches a misconfiguration by its id, its AVD id or its legacy id (the check package name)', () => {
+    const [misconf] = findingsOf(
+      parseReport(
+        JSON.stringify({
+          Results: [
+            {
+              Target: 'deploy.yaml',
+              Misconfigurations: [
+                {
+                  ID: 'KSV-0117',
+                  Namespace: 'builtin.kubernetes.KSV117',
+                  Severity: 'MEDIUM',
+                  Status: 'FAIL',
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    expect(misconf!.aliases.sort()).toEqual(['AVD-KSV-0117', 'KSV117']);
+    for (const id of ['KSV-0117', 'AVD-KSV-0117', 'KSV117'])
+      expect(evaluate([misconf!], options('LOW', { ignore: parseTrivyIgnore(id) })).ignoredByFile).toBe(1);
+    expect(evaluate([misconf!], options('LOW', { ignore: parseTrivyIgnore('KSV-117') })).ignoredByFile).toBe(
+      0,
+    );
   });
 
   it('sorts the most severe first, fixable before unfixable, and rejects bad severities', () => {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import Ajv04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 
-export const reportsDir = fileURLToPath(new URL('../../../../shared/trivy-reports/', import.meta.url));
+// Upstream Trivy goldens copied into the repository (see the folder's SOURCES.md).
+export const reportsDir = fileURLToPath(new URL('./fixtures/trivy-reports/', import.meta.url));
 export const jsonGoldens = readdirSync(reportsDir)
   .filter((f) => f.endsWith('.json.golden'))
   .sort();

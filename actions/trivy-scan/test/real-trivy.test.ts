@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordingIO } from '@craftista/actions-shared';
+import { findTool } from '@craftista/testkit';
 import { run } from '../src/main.js';
 import { findingsOf, parseReport } from '../src/report.js';
 import { sarifErrors } from './helpers.js';
-import { pinnedTool } from './tools.js';
 
 const repoDockerfile = fileURLToPath(new URL('../../../docker/Dockerfile', import.meta.url));
 
@@ -19,7 +19,7 @@ describe('real trivy, offline', () => {
   let failure: string;
 
   beforeAll(async () => {
-    const trivy = pinnedTool('trivy', 'v0.74.0');
+    const trivy = findTool('trivy', 'v0.74.0');
     dir = mkdtempSync(join(tmpdir(), 'trivy-real-'));
     const tree = join(dir, 'tree');
     mkdirSync(join(tree, 'legacy'), { recursive: true });
