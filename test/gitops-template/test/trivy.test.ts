@@ -1,9 +1,9 @@
 // trivy config (the real, pinned binary, offline: embedded checks, no update or version check) over the
 // template as committed and over every rendering of it.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ENVS, TEMPLATE_DIR, helmTemplate, kustomizeBuild, overlayDirs } from '../src/render.js';
 import { findTool } from '@craftista/testkit';
@@ -60,24 +60,59 @@ const scannedTargets = (r: Report): string[] =>
     .filter((res) => (res.MisconfSummary?.Successes ?? 0) + (res.MisconfSummary?.Failures ?? 0) > 0)
     .map((res) => res.Target);
 
-describe('trivy config', { timeout: 180_000 }, () => {
-  it('finds a HIGH misconfiguration in a deliberately privileged pod (the scanner and its checks work offline)', () => {
-    const dir = join(work, 'bad');
-    mkdirSync(dir);
+// One trivy run over three folders (loading trivy's embedded checks is most of its time): a deliberately privileged
+// pod, the template as committed, and every rendering of it.
+function scanAll(): Record<'bad' | 'template' | 'rendered', Report> {
+  const root = join(work, 'scan');
+  const bad = join(root, 'bad');
+  mkdirSync(bad, { recursive: true });
+  writeFileSync(
+    join(bad, 'pod.yaml'),
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bad', namespace: 'x' },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] },
+    }),
+  );
+  cpSync(TEMPLATE_DIR, join(root, 'template'), { recursive: true });
+  const rendered = join(root, 'rendered');
+  mkdirSync(rendered);
+  for (const env of ENVS) {
+    for (const overlay of overlayDirs(env)) {
+      const objects = kustomizeBuild(overlay);
+      writeFileSync(
+        join(rendered, `${overlay.replaceAll('/', '_')}.yaml`),
+        objects.map((o) => stringify(o)).join('---\n'),
+      );
+    }
     writeFileSync(
-      join(dir, 'pod.yaml'),
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'bad', namespace: 'x' },
-        spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] },
-      }),
+      join(rendered, `helm_${env}.yaml`),
+      helmTemplate(env)
+        .map((o) => stringify(o))
+        .join('---\n'),
     );
-    expect(highOrCritical(trivyConfig(dir)).length).toBeGreaterThan(0);
+  }
+  const report = trivyConfig(root);
+  const part = (dir: string): Report => ({
+    Results: (report.Results ?? []).filter((r) => r.Target.startsWith(`${dir}/`)),
+  });
+  return { bad: part('bad'), template: part('template'), rendered: part('rendered') };
+}
+
+describe('trivy config', { timeout: 180_000 }, () => {
+  let reports: ReturnType<typeof scanAll>;
+  beforeAll(() => {
+    findTool('trivy'); // fail before rendering when trivy is missing
+    reports = scanAll();
+  }, 180_000);
+
+  it('finds a HIGH misconfiguration in a deliberately privileged pod (the scanner and its checks work offline)', () => {
+    expect(highOrCritical(reports.bad).length).toBeGreaterThan(0);
   });
 
   it('reports no HIGH or CRITICAL misconfiguration in deploy/gitops', () => {
-    const report = trivyConfig(TEMPLATE_DIR);
+    const report = reports.template;
     const targets = scannedTargets(report);
     // trivy really looked at the Kubernetes manifests and the Helm chart
     expect(targets.some((t) => t.includes('kubernetes/base/catalogue/deployment.yaml'))).toBe(true);
@@ -88,25 +123,7 @@ describe('trivy config', { timeout: 180_000 }, () => {
   });
 
   it('reports no HIGH or CRITICAL misconfiguration in any rendered environment (kustomize and helm)', () => {
-    findTool('trivy'); // fail before rendering when trivy is missing
-    const dir = join(work, 'rendered');
-    mkdirSync(dir);
-    for (const env of ENVS) {
-      for (const overlay of overlayDirs(env)) {
-        const objects = kustomizeBuild(overlay);
-        writeFileSync(
-          join(dir, `${overlay.replaceAll('/', '_')}.yaml`),
-          objects.map((o) => stringify(o)).join('---\n'),
-        );
-      }
-      writeFileSync(
-        join(dir, `helm_${env}.yaml`),
-        helmTemplate(env)
-          .map((o) => stringify(o))
-          .join('---\n'),
-      );
-    }
-    const report = trivyConfig(dir);
+    const report = reports.rendered;
     expect(scannedTargets(report).length).toBeGreaterThanOrEqual(ENVS.length * 6);
     expect(highOrCritical(report)).toEqual([]);
   });
