@@ -1,14 +1,14 @@
 // Shared by the API tests: a GitHub-shaped server holding a fresh copy of the GitOps template
 // (deploy/gitops) as craftista/craftista-gitops, the action run through recordingIO, and real kustomize.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { recordingIO, type RecordingIO } from '@craftista/actions-shared';
 import { GitHubServer } from '@craftista/github-server';
+import { findTool } from '@craftista/testkit';
 
 export const exec = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -55,14 +55,7 @@ export function git(server: GitHubServer, args: string[]): Promise<string> {
   return server.repo(GITOPS).git.git(args);
 }
 
-export function kustomizeBinary(): string {
-  const dir = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
-  const pinned = join(dir, 'kustomize-v5.7.1', 'kustomize');
-  if (existsSync(pinned)) return pinned;
-  for (const p of (process.env['PATH'] ?? '').split(':'))
-    if (p && existsSync(join(p, 'kustomize'))) return join(p, 'kustomize');
-  throw new Error(`kustomize v5.7.1 not found at ${pinned} or on PATH: run scripts/install-tools.sh`);
-}
+export const kustomizeBinary = (): string => findTool('kustomize', 'v5.7.1');
 
 /** Render an overlay of a branch of the GitOps repository with the real kustomize. */
 export async function renderOverlay(server: GitHubServer, branch: string, overlay: string): Promise<string> {

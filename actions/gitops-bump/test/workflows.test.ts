@@ -1,25 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { findTool } from '@craftista/testkit';
 import { parse } from 'yaml';
 import { affectedServices } from '../scripts/affected-services.mjs';
 import { CONFIG, ROOT } from './helpers.js';
 
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
-
-function tool(name: string, version: string): string {
-  const dir = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
-  const pinned = join(dir, `${name}-${version}`, name);
-  if (existsSync(pinned)) return pinned;
-  for (const p of (process.env['PATH'] ?? '').split(':'))
-    if (p && existsSync(join(p, name))) return join(p, name);
-  throw new Error(
-    `${name} not found at ${pinned} or on PATH: run scripts/install-tools.sh${name === 'shellcheck' ? ' (shellcheck: apt-get install -y shellcheck)' : ''}`,
-  );
-}
 
 describe('workflows', () => {
   it('every workflow passes actionlint with shellcheck', async () => {
@@ -29,10 +18,11 @@ describe('workflows', () => {
     expect(files.map((f) => f.split('/').pop())).toEqual(
       expect.arrayContaining(['images.yml', 'promote.yml']),
     );
-    const shellcheck = tool('shellcheck', 'system');
+    // shellcheck comes from Debian (apt-get install -y shellcheck), so only PATH has it.
+    const shellcheck = findTool('shellcheck', 'system');
     try {
       await promisify(execFile)(
-        tool('actionlint', 'v1.7.12'),
+        findTool('actionlint', 'v1.7.12'),
         ['-shellcheck', shellcheck, '-no-color', ...files],
         { cwd: ROOT },
       );
