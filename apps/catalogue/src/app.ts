@@ -1,24 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { Product } from '@craftista/contracts';
-import { createService, registerInfoPage } from '@craftista/service-kit';
-import type { FastifyInstance } from 'fastify';
+import { createService, registerInfoPage, type Service } from '@craftista/service-kit';
 import { CatalogueCache } from './cache.js';
+import type { CatalogueConfig } from './config.js';
 import type { ProductRepository } from './repository/index.js';
-import { docsRoute } from './routes/docs.js';
 import { productRoutes } from './routes/products.js';
 import { seedProducts } from './seed.js';
 
 export interface CatalogueDeps {
+  config: CatalogueConfig;
+  /** Closed with the app. */
   repository: ProductRepository;
-  config: {
-    APP_VERSION: string;
-    LOG_LEVEL?: string;
-    CATALOGUE_ADMIN_TOKEN?: string | undefined;
-    CATALOGUE_CACHE_TTL_MS: number;
-    OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
-  };
   seed?: Product[];
-  logger?: boolean;
   /** Monotonic milliseconds, for the cache's freshness. */
   clock?: () => number;
   /** Delay between seeding attempts while the store is unreachable. */
@@ -29,16 +22,22 @@ export interface CatalogueDeps {
  * The catalogue service from its dependencies. Indexes and seed are set up before this resolves when the
  * store answers; otherwise the app starts anyway, /readyz reports "seed" down, and setup is retried.
  */
-export async function buildApp(deps: CatalogueDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: CatalogueDeps): Promise<Service> {
   const { repository, config } = deps;
-  const app = await createService({
-    name: 'catalogue',
-    version: config.APP_VERSION,
-    description: 'Craftista origami catalogue',
-    ...(config.LOG_LEVEL ? { logLevel: config.LOG_LEVEL } : {}),
-    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
-  });
+  const app = await createService(
+    {
+      name: 'catalogue',
+      description: 'Craftista origami catalogue',
+      adminToken: 'CATALOGUE_ADMIN_TOKEN',
+      docs: true,
+    },
+    config,
+  );
+  if (repository.kind === 'memory') {
+    app.log.warn(
+      'MONGODB_URL is not set: running on the embedded in-memory catalogue (changes are lost on restart); set MONGODB_URL=mongodb://host:27017/catalogue to use MongoDB',
+    );
+  }
   const cache = new CatalogueCache(repository, config.CATALOGUE_CACHE_TTL_MS, deps.clock);
 
   let seeded = false;
@@ -84,7 +83,6 @@ export async function buildApp(deps: CatalogueDeps): Promise<FastifyInstance> {
       url: '/static/images/logo.jpg',
     },
   });
-  await app.register(productRoutes, { repository, cache, adminToken: config.CATALOGUE_ADMIN_TOKEN });
-  docsRoute(app);
+  await app.register(productRoutes, { repository, cache });
   return app;
 }

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { initTracing } from '@craftista/service-kit';
+import { initTracing } from '@craftista/service-kit/core';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cookieOf, deadUrl, frontend, type TestFrontend } from './helpers.js';

@@ -1,24 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { DailyPool } from '@craftista/contracts';
-import { createService, registerInfoPage } from '@craftista/service-kit';
+import { createService, registerInfoPage, type Service } from '@craftista/service-kit';
 import { Calendar } from './calendar.js';
+import type { RecommendationConfig } from './config.js';
 import { Picker, systemClock, type Clock } from './picker.js';
 import type { PickStore } from './repository/store.js';
-import { registerOrigamiRoutes } from './routes/origami.js';
-import { registerPoolRoutes } from './routes/pool.js';
+import { origamiRoutes } from './routes/origami.js';
+import { poolRoutes } from './routes/pool.js';
 import { poolVersion, SEED_ANCHOR, type PoolItem, type PoolVersion } from './schedule.js';
 
-export interface AppDeps {
+export interface RecommendationDeps {
+  config: RecommendationConfig;
+  /** Closed with the app. */
   store: PickStore;
-  timeZone?: string;
-  adminToken?: string;
   clock?: Clock;
-  version?: string;
-  logLevel?: string;
-  logger?: boolean;
-  otlpEndpoint?: string;
   /** The pool the store is seeded with; defaults to data/daily-origami.json. */
   seedItems?: PoolItem[];
 }
@@ -32,20 +28,24 @@ export function seedPool(
   return { effectiveFrom: SEED_ANCHOR, version: poolVersion(items), items };
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { picker: Picker }> {
-  const version = deps.version ?? '1.0.0';
-  const app = await createService({
-    name: 'recommendation',
-    version,
-    description: 'The origami of the day: one pick per calendar day, the same on every replica',
-    ...(deps.logLevel ? { logLevel: deps.logLevel } : {}),
-    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-    ...(deps.otlpEndpoint ? { otlpEndpoint: deps.otlpEndpoint } : {}),
-  });
-  const { store } = deps;
+export async function buildApp(deps: RecommendationDeps): Promise<Service> {
+  const { config, store } = deps;
+  const app = await createService(
+    {
+      name: 'recommendation',
+      description: 'The origami of the day: one pick per calendar day, the same on every replica',
+      adminToken: 'RECOMMENDATION_ADMIN_TOKEN',
+    },
+    config,
+  );
+  if (store.kind === 'embedded') {
+    app.log.warn(
+      'embedded mode: daily picks are kept in this process only; set REDIS_URL to share them between replicas',
+    );
+  }
   const picker = new Picker(
     store,
-    new Calendar(deps.timeZone ?? 'UTC'),
+    new Calendar(config.RECOMMENDATION_TIMEZONE),
     deps.clock ?? systemClock,
     seedPool(deps.seedItems),
     app.log,
@@ -66,13 +66,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { picke
       { href: '/api/origami-of-the-day', label: 'Origami of the Day' },
       { href: '/api/recommendation-status', label: 'Service Status' },
     ],
-    version,
+    version: config.APP_VERSION,
     logo: {
       file: fileURLToPath(new URL('../static/images/logo.png', import.meta.url)),
       url: '/static/images/logo.png',
     },
   });
-  registerOrigamiRoutes(app, picker, store);
-  registerPoolRoutes(app, picker, deps.adminToken);
-  return Object.assign(app, { picker });
+  await app.register(origamiRoutes, { picker, store });
+  await app.register(poolRoutes, { picker });
+  return app;
 }

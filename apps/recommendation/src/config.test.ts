@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '@craftista/config';
-import { configSchema } from './config.js';
+import { RecommendationEnv } from './config.js';
 
 describe('configuration', () => {
   it('defaults to port 8080, UTC, embedded mode and pool changes disabled', () => {
-    expect(parseConfig(configSchema, {})).toMatchObject({ PORT: 8080, RECOMMENDATION_TIMEZONE: 'UTC' });
-    const config = parseConfig(configSchema, {});
+    expect(parseConfig(RecommendationEnv, {})).toMatchObject({ PORT: 8080, RECOMMENDATION_TIMEZONE: 'UTC' });
+    const config = parseConfig(RecommendationEnv, {});
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.RECOMMENDATION_ADMIN_TOKEN).toBeUndefined();
   });
@@ -16,9 +16,9 @@ describe('configuration', () => {
       REDIS_URL: 'http://redis:6379',
       RECOMMENDATION_ADMIN_TOKEN: 'short',
     };
-    expect(() => parseConfig(configSchema, env, 'recommendation')).toThrow(ConfigError);
+    expect(() => parseConfig(RecommendationEnv, env, 'recommendation')).toThrow(ConfigError);
     try {
-      parseConfig(configSchema, env, 'recommendation');
+      parseConfig(RecommendationEnv, env, 'recommendation');
     } catch (error) {
       expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
         'RECOMMENDATION_ADMIN_TOKEN',

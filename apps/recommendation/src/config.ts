@@ -1,7 +1,7 @@
-import { baseEnv, storeUrl, z } from '@craftista/config';
+import { baseEnv, loadConfig, storeUrl, z } from '@craftista/config';
 import { isValidTimeZone } from './calendar.js';
 
-export const configSchema = z.object({
+export const RecommendationEnv = z.object({
   ...baseEnv(8080),
   /** Unset: embedded mode (picks kept in this process only). */
   REDIS_URL: storeUrl(/^rediss?$/, 'redis://redis:6379/0').optional(),
@@ -15,5 +15,7 @@ export const configSchema = z.object({
     .min(16, { error: 'use at least 16 characters (or leave it unset to disable pool changes)' })
     .optional(),
 });
+export type RecommendationConfig = z.infer<typeof RecommendationEnv>;
 
-export type Config = z.infer<typeof configSchema>;
+export const readConfig = (env: Record<string, string | undefined> = process.env): RecommendationConfig =>
+  loadConfig(RecommendationEnv, 'recommendation', env);

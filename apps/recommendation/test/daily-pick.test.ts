@@ -196,7 +196,7 @@ describe('origami of the day on Redis', () => {
       headers: { authorization: 'Bearer x' },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ error: 'forbidden' });
+    expect(res.json()).toMatchObject({ error: 'writes_disabled' });
   });
 });
 

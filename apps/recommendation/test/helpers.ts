@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createRedis, redisReady } from '@craftista/stores';
-import { buildApp, type AppDeps } from '../src/app.js';
+import { buildApp, type RecommendationDeps } from '../src/app.js';
+import { readConfig } from '../src/config.js';
 import type { Pick } from '../src/schedule.js';
 import type { Clock } from '../src/picker.js';
 import { RedisPickStore } from '../src/repository/redis-store.js';
@@ -45,8 +46,17 @@ export async function redisStore(url: string): Promise<{ store: RedisPickStore; 
   return { store: new RedisPickStore(redis), redis };
 }
 
-export async function app(deps: AppDeps) {
-  return buildApp({ logger: false, adminToken: ADMIN_TOKEN, ...deps });
+/** The app on `store` with these settings (the admin token unless `adminToken` is given, even as undefined). */
+export async function app({
+  timeZone,
+  ...deps
+}: Omit<RecommendationDeps, 'config'> & { timeZone?: string; adminToken?: string | undefined }) {
+  const config = readConfig({
+    LOG_LEVEL: 'silent',
+    RECOMMENDATION_TIMEZONE: timeZone,
+    RECOMMENDATION_ADMIN_TOKEN: 'adminToken' in deps ? deps.adminToken : ADMIN_TOKEN,
+  });
+  return buildApp({ ...deps, config });
 }
 
 export type App = Awaited<ReturnType<typeof app>>;

@@ -1,21 +1,22 @@
 // Builds the voting service from injected dependencies: a pg pool (real PostgreSQL or embedded PGlite),
-// how live updates travel, and the catalogue client. main.ts wires the real ones; tests their own.
+// how live updates travel, and the catalogue client. compose.ts opens the real ones.
 import type { AxiosInstance } from '@craftista/http-client';
-import { createService, registerInfoPage } from '@craftista/service-kit';
+import { createService, registerInfoPage, type Service } from '@craftista/service-kit';
 import { migrate, pingPostgres } from '@craftista/stores/postgres';
-import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { Counter } from 'prom-client';
 import type { VotingConfig } from './config.js';
+import type { EmbeddedPostgres } from './embedded.js';
 import { LiveFeed, PostgresListener } from './live-feed.js';
 import { OrigamiRepository } from './repository/origami-repository.js';
-import { registerOrigamiRoutes } from './routes/origamis.js';
+import { origamiRoutes } from './routes/origamis.js';
 import { CatalogueSync } from './sync.js';
 import { VoteBatcher } from './vote-batcher.js';
 
 export interface VotingDeps {
   config: VotingConfig;
+  /** Ended with the app. */
   pool: pg.Pool;
   /**
    * 'postgres': LISTEN/NOTIFY on this URL carries every replica's votes to the streams.
@@ -24,20 +25,38 @@ export interface VotingDeps {
   liveUpdates: { kind: 'postgres'; url: string } | { kind: 'in-process' };
   /** The catalogue; without it no sync runs. */
   catalogue?: AxiosInstance;
-  logger?: boolean;
+  /** The embedded database behind `pool`, if any: closed with the app, after the pool. */
+  embedded?: EmbeddedPostgres;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The catalogue sync, when the app was given a catalogue (tests run it on demand). */
+    catalogueSync?: CatalogueSync;
+  }
 }
 
 export const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sync?: CatalogueSync }> {
+export async function buildApp(deps: VotingDeps): Promise<Service> {
   const { config, pool } = deps;
-  const app = await createService({
-    name: 'voting',
-    version: config.APP_VERSION,
-    description: 'Votes for origami, exact and durable, on PostgreSQL.',
-    logLevel: config.LOG_LEVEL,
-    logger: deps.logger,
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  const app = await createService(
+    {
+      name: 'voting',
+      description: 'Votes for origami, exact and durable, on PostgreSQL.',
+      adminToken: 'VOTING_ADMIN_TOKEN',
+    },
+    config,
+  );
+  if (deps.embedded) {
+    app.log.warn(
+      'DATABASE_URL is not set: using embedded PGlite in memory (votes are lost on exit); set DATABASE_URL=postgres://... for PostgreSQL',
+    );
+  }
+  // Registered first, so it runs after every other onClose hook (Fastify runs them last-in, first-out).
+  app.addHook('onClose', async () => {
+    await pool.end();
+    await deps.embedded?.close();
   });
   await migrate(pool, migrationsDir);
 
@@ -95,9 +114,8 @@ export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sy
   prune.unref();
   app.addHook('onClose', async () => clearInterval(prune));
 
-  let sync: CatalogueSync | undefined;
   if (deps.catalogue) {
-    sync = new CatalogueSync(
+    const sync = new CatalogueSync(
       deps.catalogue,
       repository,
       config.CATALOGUE_SYNC_INTERVAL,
@@ -105,18 +123,13 @@ export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sy
       app.metricsRegistry,
     );
     const status = sync.status;
+    app.decorate('catalogueSync', sync);
     app.readiness.detail('catalogueSync', () => ({ ...status }));
-    app.addHook('onReady', async () => sync!.start());
-    app.addHook('onClose', () => sync!.stop());
+    app.addHook('onReady', async () => sync.start());
+    app.addHook('onClose', () => sync.stop());
   }
 
-  registerOrigamiRoutes(app, {
-    repository,
-    batcher,
-    feed,
-    adminToken: config.VOTING_ADMIN_TOKEN,
-    heartbeatMs: config.SSE_HEARTBEAT_MS,
-  });
+  await app.register(origamiRoutes, { repository, batcher, feed, heartbeatMs: config.SSE_HEARTBEAT_MS });
   registerInfoPage(app, {
     title: 'Craftista Voting Service',
     heading: 'Welcome to the Craftista Voting Service',
@@ -130,5 +143,5 @@ export async function buildApp(deps: VotingDeps): Promise<FastifyInstance & { sy
     version: config.APP_VERSION,
     logo: { file: fileURLToPath(new URL('../static/logo.png', import.meta.url)), url: '/static/logo.png' },
   });
-  return Object.assign(app, { sync });
+  return app;
 }

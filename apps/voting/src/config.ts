@@ -1,4 +1,4 @@
-import { baseEnv, durationMs, httpUrl, parseConfig, storeUrl, z } from '@craftista/config';
+import { baseEnv, durationMs, httpUrl, loadConfig, storeUrl, z } from '@craftista/config';
 
 export const VotingEnv = z.object({
   ...baseEnv(8080),
@@ -18,6 +18,5 @@ export const VotingEnv = z.object({
 });
 export type VotingConfig = z.infer<typeof VotingEnv>;
 
-/** Parses an environment (tests pass their own). */
-export const votingConfig = (env: Record<string, string | undefined> = {}): VotingConfig =>
-  parseConfig(VotingEnv, env, 'voting');
+export const readConfig = (env: Record<string, string | undefined> = process.env): VotingConfig =>
+  loadConfig(VotingEnv, 'voting', env);

@@ -1,21 +1,25 @@
 // Builds the voting app for tests on real stores: a PostgreSQL database of the file's own, or embedded PGlite.
 import http from 'node:http';
-import { createPostgresPool } from '@craftista/stores/postgres';
 import { usePostgresDatabase } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp, type VotingDeps } from '../src/app.js';
-import { votingConfig } from '../src/config.js';
-import { startEmbeddedPostgres } from '../src/embedded.js';
+import { openDependencies } from '../src/compose.js';
+import { readConfig } from '../src/config.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface Harness {
-  app: FastifyInstance & { sync?: unknown };
+  app: FastifyInstance;
+  /** The first app's pool (ended with it). */
   pool: pg.Pool;
-  url: string;
+  /** The PostgreSQL database (postgres only). */
+  url: string | undefined;
   kind: 'postgres' | 'pglite';
-  /** Another app on the same database (e.g. a second replica, or different settings). */
+  /**
+   * Another app composed as main.ts composes it (on the same PostgreSQL database, e.g. a second replica or
+   * other settings; on PGlite, a database of its own), without a catalogue unless `extra` gives one.
+   */
   build(env?: Record<string, string>, extra?: Partial<VotingDeps>): Promise<FastifyInstance>;
   dispose(): Promise<void>;
 }
@@ -24,29 +28,20 @@ export async function harness(
   kind: 'postgres' | 'pglite',
   env: Record<string, string> = {},
 ): Promise<Harness> {
-  let url: string;
-  let release: () => Promise<void>;
-  if (kind === 'postgres') {
-    const db = await usePostgresDatabase();
-    url = db.url;
-    release = () => db.dispose();
-  } else {
-    const embedded = await startEmbeddedPostgres(4);
-    url = embedded.url;
-    release = () => embedded.close();
-  }
-  const pools: pg.Pool[] = [];
+  const db = kind === 'postgres' ? await usePostgresDatabase() : undefined;
   const apps: FastifyInstance[] = [];
+  const pools: pg.Pool[] = [];
   const build = async (more: Record<string, string> = {}, extra: Partial<VotingDeps> = {}) => {
-    const pool = createPostgresPool(url, { max: kind === 'pglite' ? 4 : 10 });
-    pools.push(pool);
-    const app = await buildApp({
-      config: votingConfig({ VOTING_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ...env, ...more }),
-      pool,
-      liveUpdates: kind === 'postgres' ? { kind: 'postgres', url } : { kind: 'in-process' },
-      logger: false,
-      ...extra,
+    const config = readConfig({
+      DATABASE_URL: db?.url,
+      VOTING_ADMIN_TOKEN: ADMIN_TOKEN,
+      LOG_LEVEL: 'silent',
+      ...env,
+      ...more,
     });
+    const deps = await openDependencies(config);
+    pools.push(deps.pool);
+    const app = await buildApp({ ...deps, catalogue: undefined, ...extra });
     apps.push(app);
     await app.ready();
     return app;
@@ -55,13 +50,12 @@ export async function harness(
   return {
     app,
     pool: pools[0]!,
-    url,
+    url: db?.url,
     kind,
     build,
     async dispose() {
       for (const a of apps) await a.close();
-      for (const p of pools) await p.end();
-      await release();
+      await db?.dispose();
     },
   };
 }

@@ -30,7 +30,7 @@ beforeAll(async () => {
     { CATALOGUE_SYNC_INTERVAL: '3600000' },
     { catalogue: createHttpClient({ baseURL: catalogue.url, timeoutMs: 2000, retries: 0 }) },
   );
-  sync = (app as unknown as { sync: CatalogueSync }).sync;
+  sync = app.catalogueSync!;
   h.app = app;
 }, 120_000);
 afterAll(async () => {

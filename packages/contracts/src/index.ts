@@ -1,6 +1,5 @@
-// The JSON shapes Craftista's services exchange, defined once in zod.
-// Services validate with the JSON Schema derived by `jsonSchema()` (Fastify/Ajv, OpenAPI); the frontend
-// parses backend answers with the zod schemas themselves.
+// The JSON shapes Craftista's services exchange, defined once in zod. The services' routes validate with
+// them (and describe themselves in OpenAPI from them); the frontend parses backend answers with them.
 import { z } from 'zod';
 
 /** Ids are the catalogue's string ids ("1", "2", ...): short, URL- and key-safe. */
@@ -63,24 +62,8 @@ export const DailyPool = z.array(DailyOrigami).min(1).max(366);
 
 export const RecommendationStatus = z.looseObject({ status: z.enum(['operational', 'degraded']) });
 
-/** Frontend status endpoints (the original's always-200 shapes). */
-export const CatalogueStatus = z.object({ Catalogue: z.enum(['up', 'down']) });
-export const BackendStatus = z.object({ status: z.enum(['up', 'down']), message: z.string() });
-
 /** Every error answer: `{ error: "<code>", message: "<sentence>" }`. */
 export const ErrorBody = z.object({ error: z.string(), message: z.string() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
-
-export type JsonSchema = Record<string, unknown>;
-
-/** JSON Schema (draft-07, as Fastify's Ajv expects) for a zod schema. */
-export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    target: 'draft-7',
-    io,
-    unrepresentable: 'any',
-  });
-  return rest;
-}
 
 export { z };

@@ -1,5 +1,8 @@
 // What a service built without Fastify (the Express frontend) shares with the others, without loading
-// Fastify: trace context, request metrics and system information.
-export { initTracing, startRequestSpan, type StartSpan } from './tracing.js';
+// Fastify: trace context, request ids, the completion log line, request metrics, graceful shutdown and
+// system information.
+export { initTracing, startRequestSpan } from './tracing.js';
+export { requestIdOf, isQuietRoute, logCompletion } from './requests.js';
+export { closeOnSignal } from './shutdown.js';
 export { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 export { systemInfo, type SystemInfo } from './system-info.js';

@@ -1,7 +1,6 @@
-export { createService, type ServiceOptions } from './service.js';
-export { runService, type RunOptions } from './run.js';
+export { createService, type Service, type ServiceConfig, type ServiceMeta } from './service.js';
+export { runService } from './run.js';
 export { HttpError, StoreUnavailableError } from './errors.js';
-export { Readiness, type Check, type CheckResult } from './health.js';
-export { registerInfoPage, renderInfoPage, escapeHtml, type InfoPage } from './info-page.js';
-export * from './core.js';
-export { API_SECURITY_HEADERS, HTML_SECURITY_HEADERS } from './security-headers.js';
+export { errorResponses, noBody, sendEncodedJson } from './schemas.js';
+export { registerInfoPage } from './info-page.js';
+export type { FastifyPluginAsyncZod as ServicePlugin } from 'fastify-type-provider-zod';

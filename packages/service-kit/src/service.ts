@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import {
   context,
@@ -9,37 +8,71 @@ import {
   trace,
   type Span,
 } from '@opentelemetry/api';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { requestContext } from '@craftista/http-client';
+import { ADMIN_SCHEME, registerAdminAuth } from './auth.js';
+import { registerDocsPage } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerMetrics } from './metrics.js';
 import { RequestLogger, requestLoggerFactory } from './request-logger.js';
+import { isQuietRoute, logCompletion, requestIdOf } from './requests.js';
+import { formatValidation } from './schemas.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { initTracing, shutdownTracing } from './tracing.js';
 
-export interface ServiceOptions {
-  /** Service name: logs, metrics labels, trace resource, OpenAPI title. */
+/** What a service is: fixed in its code. */
+export interface ServiceMeta {
+  /** Service name: logs, metrics labels, trace resource, OpenAPI title, the admin challenge's realm. */
   name: string;
-  version: string;
   description?: string;
-  logLevel?: string;
-  /** Set false to silence logs entirely (tests). */
-  logger?: boolean;
+  /** The variable holding the bearer token of routes declared `config: { admin: true }`. */
+  adminToken?: string;
+  /** Serve GET /docs, an HTML index of the OpenAPI operations. */
+  docs?: boolean;
   /** Largest accepted request body in bytes; default 100 KiB. */
   bodyLimit?: number;
-  otlpEndpoint?: string;
   /**
    * Keep the request's trace context and id active while its handler runs, so calls made through
    * @craftista/http-client forward them. Only for services whose handlers call other services: on Node 20
    * the AsyncLocalStorage it needs costs about a fifth of a small route's throughput.
    */
   propagateContext?: boolean;
-  /** Where JSON log lines go; default stdout. */
+  /** Where JSON log lines go; default stdout (tests pass their own). */
   logDestination?: NodeJS.WritableStream;
 }
+
+/** The shared variables (`baseEnv` of @craftista/config) and the service's admin token variable. */
+export interface ServiceConfig {
+  APP_VERSION: string;
+  LOG_LEVEL?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  [variable: string]: unknown;
+}
+
+/** A Fastify instance whose handlers are typed from their zod schemas. */
+export type Service = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,43 +84,37 @@ declare module 'fastify' {
   }
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** Probes and scrapes are frequent and uninteresting: never logged per request. */
-const QUIET_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
-
 /**
  * Builds a Fastify 5 app with what every Craftista service shares: JSON logs with request and trace ids,
- * /livez, /readyz, /metrics, W3C trace context, one error shape, security headers, a body limit and
- * OpenAPI. The caller adds its routes, readiness checks and `onClose` hooks, then `runService`s it.
+ * /livez, /readyz, /metrics, W3C trace context, one error shape, security headers, a body limit, zod
+ * schemas that validate, type the handlers and describe the routes in OpenAPI, and admin bearer auth. The
+ * caller adds its routes, readiness checks and `onClose` hooks, then `runService`s it.
  */
-export async function createService(options: ServiceOptions): Promise<FastifyInstance> {
-  const startSpan = await initTracing(options.name, options.otlpEndpoint);
+export async function createService(meta: ServiceMeta, config: ServiceConfig): Promise<Service> {
+  const startSpan = await initTracing(meta.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger: Logger = pino(
     {
-      level: options.logger === false ? 'silent' : (options.logLevel ?? 'info'),
-      base: { service: options.name, version: options.version },
+      level: config.LOG_LEVEL ?? 'info',
+      base: { service: meta.name, version: config.APP_VERSION },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
-    options.logDestination ?? pino.destination({ sync: false }),
+    meta.logDestination ?? pino.destination({ sync: false }),
   );
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: options.bodyLimit ?? 100 * 1024,
+    bodyLimit: meta.bodyLimit ?? 100 * 1024,
     requestIdHeader: false,
     childLoggerFactory: requestLoggerFactory,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     // One line per request is written in onResponse below, with the fields we want.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
-    // Removing unknown properties silently would store half of what a client meant: refuse instead.
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
-  });
+    schemaErrorFormatter: formatValidation,
+  }).withTypeProvider<ZodTypeProvider>();
+  // Route schemas are zod: they validate requests, encode responses and type the handlers.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
   app.decorate('readiness', new Readiness(1000));
   app.decorateRequest('span', undefined);
@@ -103,12 +130,12 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
     // A route with its own log level has a real pino child (see requestLoggerFactory).
     else (log as Logger).setBindings({ trace_id: span.spanContext().traceId });
     reply.header('x-request-id', request.id).headers(API_SECURITY_HEADERS);
-    if (!options.propagateContext) return done();
+    if (!meta.propagateContext) return done();
     context.with(trace.setSpan(parent, span), () => requestContext.run({ requestId: request.id }, done));
   });
 
   // Metrics registered first so /metrics exists; recorded from the one onResponse hook below.
-  const metrics = registerMetrics(app, options.name);
+  const metrics = registerMetrics(app, meta.name);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     metrics.record(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -121,32 +148,32 @@ export async function createService(options: ServiceOptions): Promise<FastifyIns
       }
       span.end();
     }
-    if (!QUIET_ROUTES.has(route ?? '') && logger.isLevelEnabled('info')) {
-      // Through the service logger with the ids as fields: no per-request child logger is needed for it.
-      logger.info(
-        {
-          reqId: request.id,
-          ...(span ? { trace_id: span.spanContext().traceId } : {}),
-          method: request.method,
-          url: request.url,
-          statusCode: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
-        },
-        'request completed',
-      );
+    if (!isQuietRoute(route)) {
+      logCompletion(logger, {
+        reqId: request.id,
+        traceId: span?.spanContext().traceId,
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: reply.elapsedTime,
+      });
     }
     done();
   });
 
+  // Before swagger, so the routes it collects already carry their security requirement.
+  const adminToken = meta.adminToken ? config[meta.adminToken] : undefined;
+  registerAdminAuth(app, meta.name, meta.adminToken, typeof adminToken === 'string' ? adminToken : undefined);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: options.name, version: options.version, description: options.description ?? '' },
-      // Admin writes name this scheme in their route schema: `security: [{ adminToken: [] }]`.
-      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
+      info: { title: meta.name, version: config.APP_VERSION, description: meta.description ?? '' },
+      components: { securitySchemes: { [ADMIN_SCHEME]: { type: 'http', scheme: 'bearer' } } },
     },
+    transform: jsonSchemaTransform,
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (meta.docs) registerDocsPage(app, meta.adminToken);
 
   registerErrorHandling(app);
   registerHealth(app, app.readiness);

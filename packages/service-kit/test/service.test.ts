@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { startRedis, startService, type ServerHandle } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTinyService } from './fixtures/tiny-service.js';
+import { createService } from '../src/index.js';
+import { buildTinyService, TINY_ADMIN_TOKEN } from './fixtures/tiny-service.js';
 
 let redis: ServerHandle;
 let app: FastifyInstance;
@@ -146,6 +147,46 @@ describe('service kit', () => {
     expect(Object.keys(res.json().paths)).toContain('/echo');
     expect(res.json().components.securitySchemes.adminToken).toEqual({ type: 'http', scheme: 'bearer' });
     expect(res.json().paths['/admin'].get.security).toEqual([{ adminToken: [] }]);
+  });
+});
+
+describe('admin routes', () => {
+  it('answer 401 with one Bearer challenge without the token or with a wrong one, and serve it', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${TINY_ADMIN_TOKEN}`]) {
+      const res = await app.inject({ url: '/admin', headers: authorization ? { authorization } : {} });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="tiny"');
+      expect(res.json()).toEqual({
+        error: 'unauthorized',
+        message: 'A valid admin bearer token is required',
+      });
+    }
+    const ok = await app.inject({ url: '/admin', headers: { authorization: `Bearer ${TINY_ADMIN_TOKEN}` } });
+    expect(ok.json()).toEqual({ admin: true });
+  });
+
+  it('answer 403 naming the variable when no token is configured', async () => {
+    const locked = await createService(
+      { name: 'locked', adminToken: 'LOCKED_ADMIN_TOKEN' },
+      { APP_VERSION: '1', LOG_LEVEL: 'silent' },
+    );
+    locked.get('/admin', { config: { admin: true } }, async () => ({ admin: true }));
+    const res = await locked.inject({ url: '/admin', headers: { authorization: 'Bearer anything' } });
+    await locked.close();
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({
+      error: 'writes_disabled',
+      message: 'Writes are disabled: LOCKED_ADMIN_TOKEN is not set',
+    });
+  });
+
+  it('are declared in OpenAPI with the bearer scheme and their 401 and 403 answers, and listed in /docs', async () => {
+    const admin = (await app.inject('/openapi.json')).json().paths['/admin'].get;
+    expect(Object.keys(admin.responses)).toEqual(expect.arrayContaining(['401', '403']));
+    const docs = await app.inject('/docs');
+    expect(docs.headers['content-type']).toContain('text/html');
+    expect(docs.body).toContain('<code>/admin</code>');
+    expect(docs.body).toContain('Bearer $TINY_ADMIN_TOKEN');
   });
 });
 

@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, MongoError, MongoServerError, type Db } from 'mongodb';
 
 export interface MongoStore {
   client: MongoClient;
@@ -13,7 +13,7 @@ export interface MongoStore {
  */
 export function createMongoStore(
   url: string,
-  { timeoutMs = 2000, dbName }: { timeoutMs?: number; dbName?: string } = {},
+  { timeoutMs = 2000, defaultDb }: { timeoutMs?: number; defaultDb?: string } = {},
 ): MongoStore {
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: timeoutMs,
@@ -23,7 +23,7 @@ export function createMongoStore(
     // DocumentDB and FerretDB do not support retryable writes.
     retryWrites: false,
   });
-  const db = client.db(dbName);
+  const db = client.db(mongoDatabaseName(url) ?? defaultDb);
   return {
     client,
     db,
@@ -35,4 +35,25 @@ export function createMongoStore(
     },
     close: () => client.close(),
   };
+}
+
+/** The database named in a connection URL's path (`mongodb://host:27017/catalogue?...` -> "catalogue"). */
+export function mongoDatabaseName(url: string): string | undefined {
+  const name = url
+    .replace(/\?.*$/, '')
+    .replace(/^mongodb(\+srv)?:\/\/[^/]*/, '')
+    .replace(/^\//, '');
+  return name ? decodeURIComponent(name) : undefined;
+}
+
+/** Server answers that mean "not now" rather than "wrong": shutting down, stepped down, not primary. */
+const TRANSIENT_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
+
+/**
+ * Whether a driver error means MongoDB cannot answer now (unreachable, closed, restarting, no primary):
+ * worth a 503 and a retry. Other server errors (a duplicate key, a bad query) are the operation's fault.
+ */
+export function isMongoUnavailable(error: unknown): boolean {
+  if (error instanceof MongoServerError) return TRANSIENT_CODES.has(Number(error.code));
+  return error instanceof MongoError;
 }

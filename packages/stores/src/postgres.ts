@@ -28,6 +28,23 @@ export function createPostgresPool(url: string, options: PostgresOptions = {}): 
   return pool;
 }
 
+/**
+ * Whether an error means PostgreSQL cannot answer now (connection refused, lost or timed out; server out of
+ * resources or shutting down), not that the statement is wrong: SQLSTATE classes 08, 53, 57 and 58, Node's
+ * socket errors, and the pg pool's own connection failures.
+ */
+export function isPostgresUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') {
+    if (/^(08|53|57|58)/.test(code)) return true;
+    if (/^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT...
+  }
+  const message = (error as Error | undefined)?.message ?? '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|not queryable|ECONNREFUSED|ECONNRESET/i.test(
+    message,
+  );
+}
+
 export async function pingPostgres(pool: pg.Pool): Promise<void> {
   await pool.query('select 1');
 }

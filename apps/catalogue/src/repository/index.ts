@@ -7,11 +7,7 @@ export * from './types.js';
 export { createMemoryRepository, createMongoRepository };
 
 /** MongoDB when a URL is given (database from its path, else "catalogue"), else the in-memory store. */
-export function openRepository(mongodbUrl: string | undefined, timeoutMs = 1000): ProductRepository {
+export function openRepository(mongodbUrl: string | undefined, timeoutMs: number): ProductRepository {
   if (!mongodbUrl) return createMemoryRepository();
-  const named = mongodbUrl
-    .replace(/\?.*$/, '')
-    .replace(/^mongodb(\+srv)?:\/\/[^/]*/, '')
-    .replace(/^\//, '');
-  return createMongoRepository(createMongoStore(mongodbUrl, { timeoutMs, dbName: named || 'catalogue' }));
+  return createMongoRepository(createMongoStore(mongodbUrl, { timeoutMs, defaultDb: 'catalogue' }));
 }

@@ -1,9 +1,8 @@
 import type { Product } from '@craftista/contracts';
 import { StoreUnavailableError } from '@craftista/service-kit';
-import type { MongoStore } from '@craftista/stores/mongo';
+import { isMongoUnavailable, type MongoStore } from '@craftista/stores/mongo';
 import {
   MongoBulkWriteError,
-  MongoError,
   MongoServerError,
   MongoTopologyClosedError,
   type Collection,
@@ -25,8 +24,6 @@ interface ProductDoc extends Product {
 
 const COLLECTION = 'products';
 const DUPLICATE_KEY = 11000;
-/** Server answers that mean "not now" rather than "wrong": shutting down, stepped down, not primary. */
-const TRANSIENT_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 const PROJECTION = { _id: 0, sortKey: 0 } as const;
 const SORT = { sortKey: 1, id: 1 } as const;
 
@@ -59,10 +56,8 @@ export function createMongoRepository(store: MongoStore): ProductRepository {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw error;
-      if (error instanceof MongoServerError && !TRANSIENT_CODES.has(Number(error.code))) throw error;
       if (error instanceof MongoTopologyClosedError) reopen();
-      if (error instanceof MongoError) throw new StoreUnavailableError('mongodb', error);
+      if (isMongoUnavailable(error)) throw new StoreUnavailableError('mongodb', error);
       throw error;
     }
   }

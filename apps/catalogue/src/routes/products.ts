@@ -1,66 +1,58 @@
 import {
-  ErrorBody,
-  jsonSchema,
   OrigamiId,
   Product,
   ProductCreate,
   ProductList,
   ProductPatch,
   ProductReplace,
+  z,
 } from '@craftista/contracts';
-import { HttpError } from '@craftista/service-kit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import {
+  errorResponses,
+  HttpError,
+  noBody,
+  sendEncodedJson,
+  type ServicePlugin,
+} from '@craftista/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { etagOf, type CatalogueCache, type Cached } from '../cache.js';
 import { DuplicateIdError, type ProductRepository } from '../repository/index.js';
-import { adminGuard, rejectUnsafeKeys } from './guards.js';
+import { rejectUnsafeKeys } from './unsafe-keys.js';
 
 export interface ProductRoutesOptions {
   repository: ProductRepository;
   cache: CatalogueCache;
-  adminToken: string | undefined;
 }
 
 const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 50;
 
-const idParams = {
-  type: 'object',
-  properties: { id: jsonSchema(OrigamiId) },
-  required: ['id'],
-  additionalProperties: false,
-} as const;
+const IdParams = z.strictObject({ id: OrigamiId });
 
-const listQuery = {
-  type: 'object',
-  properties: {
-    limit: {
-      type: 'integer',
-      minimum: 1,
-      maximum: MAX_LIMIT,
-      description: `page size (default ${DEFAULT_LIMIT})`,
-    },
-    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'items to skip' },
-    tag: { ...jsonSchema(Product.shape.tags.unwrap().element), description: 'only products with this tag' },
-    q: { type: 'string', minLength: 1, maxLength: 100, description: 'case-insensitive text in the name' },
-  },
-  additionalProperties: false,
-} as const;
+const ListQuery = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .optional()
+    .describe(`page size (default ${DEFAULT_LIMIT})`),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional().describe('items to skip'),
+  tag: Product.shape.tags.unwrap().element.optional().describe('only products with this tag'),
+  q: z.string().min(1).max(100).optional().describe('case-insensitive text in the name'),
+});
 
-interface ListQueryString {
-  limit?: number;
-  offset?: number;
-  tag?: string;
-  q?: string;
-}
+const NonEmptyPatch = ProductPatch.refine((fields) => Object.keys(fields).length > 0, {
+  error: 'name at least one field to change',
+});
 
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [code, { ...jsonSchema(ErrorBody), description: 'error' }]));
+const notModified = noBody('not modified');
 
 /** Answers 304 when the client already has this representation, else sends the cached JSON text. */
 function sendJson(request: FastifyRequest, reply: FastifyReply, value: Cached): FastifyReply {
   reply.header('etag', value.etag).header('cache-control', 'no-cache');
   if (matches(request.headers['if-none-match'], value.etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(value.body);
+  return sendEncodedJson(reply, value.body);
 }
 
 function matches(header: string | undefined, etag: string): boolean {
@@ -73,12 +65,10 @@ function matches(header: string | undefined, etag: string): boolean {
 
 const notFound = () => new HttpError(404, 'not_found', 'Product not found');
 
-export async function productRoutes(app: FastifyInstance, options: ProductRoutesOptions): Promise<void> {
-  const { repository, cache } = options;
-  const admin: onRequestHookHandler = adminGuard(options.adminToken);
+export const productRoutes: ServicePlugin<ProductRoutesOptions> = async (app, { repository, cache }) => {
   const written = () => cache.invalidate();
 
-  app.get<{ Querystring: ListQueryString }>(
+  app.get(
     '/api/products',
     {
       schema: {
@@ -86,12 +76,8 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
         description:
           'Without parameters: the whole catalogue as an array, as the original served it. With limit, offset, tag or q: ' +
           'one page, with X-Total-Count and Link (first, prev, next, last) headers; the body stays an array.',
-        querystring: listQuery,
-        response: {
-          200: jsonSchema(ProductList),
-          304: { type: 'null', description: 'not modified' },
-          ...errors(400, 503),
-        },
+        querystring: ListQuery,
+        response: { 200: ProductList, 304: notModified, ...errorResponses(400, 503) },
       },
     },
     async (request, reply) => {
@@ -114,17 +100,13 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/products/:id',
     {
       schema: {
         summary: 'One product',
-        params: idParams,
-        response: {
-          200: jsonSchema(Product),
-          304: { type: 'null', description: 'not modified' },
-          ...errors(400, 404, 503),
-        },
+        params: IdParams,
+        response: { 200: Product, 304: notModified, ...errorResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -134,23 +116,16 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     },
   );
 
-  // The kit's OpenAPI document declares no security schemes, so the bearer requirement is stated in words.
-  const writeSchema = (extra: { summary: string } & Record<string, unknown>) => ({
-    ...extra,
-    description:
-      'Needs `Authorization: Bearer $CATALOGUE_ADMIN_TOKEN` (401 without it, 403 when writes are disabled).',
-  });
-
-  app.post<{ Body: Product }>(
+  app.post(
     '/api/products',
     {
-      onRequest: admin,
+      config: { admin: true },
       preValidation: rejectUnsafeKeys,
-      schema: writeSchema({
+      schema: {
         summary: 'Add a product (admin)',
-        body: jsonSchema(ProductCreate, 'input'),
-        response: { 201: jsonSchema(Product), ...errors(400, 401, 403, 409, 413, 503) },
-      }),
+        body: ProductCreate,
+        response: { 201: Product, ...errorResponses(400, 409, 413, 503) },
+      },
     },
     async (request, reply) => {
       try {
@@ -164,17 +139,17 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     },
   );
 
-  app.put<{ Params: { id: string }; Body: Omit<Product, 'id'> }>(
+  app.put(
     '/api/products/:id',
     {
-      onRequest: admin,
+      config: { admin: true },
       preValidation: rejectUnsafeKeys,
-      schema: writeSchema({
+      schema: {
         summary: 'Replace a product (admin)',
-        params: idParams,
-        body: jsonSchema(ProductReplace, 'input'),
-        response: { 200: jsonSchema(Product), ...errors(400, 401, 403, 404, 413, 503) },
-      }),
+        params: IdParams,
+        body: ProductReplace,
+        response: { 200: Product, ...errorResponses(400, 404, 413, 503) },
+      },
     },
     async (request) => {
       const replaced = await repository.replace(request.params.id, request.body);
@@ -184,17 +159,17 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     },
   );
 
-  app.patch<{ Params: { id: string }; Body: Partial<Omit<Product, 'id'>> }>(
+  app.patch(
     '/api/products/:id',
     {
-      onRequest: admin,
+      config: { admin: true },
       preValidation: rejectUnsafeKeys,
-      schema: writeSchema({
+      schema: {
         summary: 'Change some fields of a product (admin)',
-        params: idParams,
-        body: { ...jsonSchema(ProductPatch, 'input'), minProperties: 1 },
-        response: { 200: jsonSchema(Product), ...errors(400, 401, 403, 404, 413, 503) },
-      }),
+        params: IdParams,
+        body: NonEmptyPatch,
+        response: { 200: Product, ...errorResponses(400, 404, 413, 503) },
+      },
     },
     async (request) => {
       const patched = await repository.patch(request.params.id, request.body);
@@ -204,23 +179,23 @@ export async function productRoutes(app: FastifyInstance, options: ProductRoutes
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/api/products/:id',
     {
-      onRequest: admin,
-      schema: writeSchema({
+      config: { admin: true },
+      schema: {
         summary: 'Remove a product (admin)',
-        params: idParams,
-        response: { 204: { type: 'null', description: 'deleted' }, ...errors(400, 401, 403, 404, 503) },
-      }),
+        params: IdParams,
+        response: { 204: noBody('deleted'), ...errorResponses(400, 404, 503) },
+      },
     },
     async (request, reply) => {
       if (!(await repository.delete(request.params.id))) throw notFound();
       written();
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
-}
+};
 
 /** RFC 8288 links to the first, previous, next and last pages, keeping the other parameters. */
 function pagingLinks(request: FastifyRequest, limit: number, offset: number, total: number): string {

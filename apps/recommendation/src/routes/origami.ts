@@ -1,29 +1,31 @@
-import type { FastifyInstance } from 'fastify';
-import { ErrorBody, jsonSchema, OrigamiOfTheDay, RecommendationStatus } from '@craftista/contracts';
-import { HttpError } from '@craftista/service-kit';
+import { OrigamiOfTheDay, RecommendationStatus, z } from '@craftista/contracts';
+import { errorResponses, HttpError, sendEncodedJson, type ServicePlugin } from '@craftista/service-kit';
 import { DatePickError, type Picker } from '../picker.js';
 import type { PickStore } from '../repository/store.js';
 
-export function registerOrigamiRoutes(app: FastifyInstance, picker: Picker, store: PickStore): void {
-  app.get<{ Querystring: { date?: string } }>(
+const DayQuery = z.object({
+  date: z.string().optional().describe('a past or today’s date, YYYY-MM-DD'),
+});
+
+export const origamiRoutes: ServicePlugin<{ picker: Picker; store: PickStore }> = async (
+  app,
+  { picker, store },
+) => {
+  app.get(
     '/api/origami-of-the-day',
     {
       schema: {
         summary: "The origami of the day (today's, or a past day's with ?date=YYYY-MM-DD)",
-        querystring: {
-          type: 'object',
-          properties: { date: { type: 'string', description: 'a past or today’s date, YYYY-MM-DD' } },
-        },
-        response: { 200: jsonSchema(OrigamiOfTheDay), 400: jsonSchema(ErrorBody) },
+        querystring: DayQuery,
+        response: { 200: OrigamiOfTheDay, ...errorResponses(400) },
       },
     },
     async (request, reply) => {
       const { date } = request.query;
-      // Already JSON: a Buffer payload is sent as is, skipping the response serialiser. Once today's pick is
-      // known, nothing is awaited.
+      // Already JSON. Once today's pick is known, nothing is awaited.
       if (date === undefined) {
         const json = picker.pickTodayJson();
-        return reply.type('application/json; charset=utf-8').send(json instanceof Buffer ? json : await json);
+        return sendEncodedJson(reply, json instanceof Buffer ? json : await json);
       }
       try {
         return await picker.pickOn(date);
@@ -39,13 +41,14 @@ export function registerOrigamiRoutes(app: FastifyInstance, picker: Picker, stor
     {
       schema: {
         summary: 'operational, or degraded while Redis is unreachable (still 200: the picks keep coming)',
-        response: { 200: jsonSchema(RecommendationStatus) },
+        response: { 200: RecommendationStatus },
       },
     },
     async () => {
       const up = store.connected();
+      const status: 'operational' | 'degraded' = up ? 'operational' : 'degraded';
       return {
-        status: up ? 'operational' : 'degraded',
+        status,
         details: {
           store: store.kind,
           redis: store.kind === 'embedded' ? 'not configured' : up ? 'connected' : 'unreachable',
@@ -58,4 +61,4 @@ export function registerOrigamiRoutes(app: FastifyInstance, picker: Picker, stor
       };
     },
   );
-}
+};

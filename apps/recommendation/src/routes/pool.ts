@@ -1,9 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { DailyPool, ErrorBody, jsonSchema, z } from '@craftista/contracts';
-import { HttpError, StoreUnavailableError } from '@craftista/service-kit';
-import { requireAdmin } from '../auth.js';
+import { DailyPool, z } from '@craftista/contracts';
+import { errorResponses, HttpError, StoreUnavailableError, type ServicePlugin } from '@craftista/service-kit';
 import type { Picker } from '../picker.js';
-import type { PoolItem } from '../schedule.js';
 
 const PoolVersion = z.object({
   effectiveFrom: z.string(),
@@ -22,19 +19,15 @@ async function orUnavailable<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerPoolRoutes(
-  app: FastifyInstance,
-  picker: Picker,
-  adminToken: string | undefined,
-): void {
+export const poolRoutes: ServicePlugin<{ picker: Picker }> = async (app, { picker }) => {
   app.get(
     '/api/daily-pool',
     {
       schema: {
         summary: 'The pool deciding today and any pool scheduled from tomorrow',
         response: {
-          200: jsonSchema(z.object({ current: PoolVersion, next: PoolVersion.optional() })),
-          503: jsonSchema(ErrorBody),
+          200: z.object({ current: PoolVersion, next: PoolVersion.optional() }),
+          ...errorResponses(503),
         },
       },
     },
@@ -48,18 +41,14 @@ export function registerPoolRoutes(
       }),
   );
 
-  app.put<{ Body: PoolItem[] }>(
+  app.put(
     '/api/daily-pool',
     {
-      onRequest: requireAdmin(adminToken, 'RECOMMENDATION_ADMIN_TOKEN'),
+      config: { admin: true },
       schema: {
-        summary:
-          'Replace the pool from tomorrow on (Authorization: Bearer RECOMMENDATION_ADMIN_TOKEN); days already picked never change',
-        body: jsonSchema(DailyPool, 'input'),
-        response: {
-          200: jsonSchema(PoolChange),
-          ...Object.fromEntries([400, 401, 403, 503].map((s) => [s, jsonSchema(ErrorBody)])),
-        },
+        summary: 'Replace the pool from tomorrow on (admin); days already picked never change',
+        body: DailyPool,
+        response: { 200: PoolChange, ...errorResponses(400, 503) },
       },
     },
     async (request) => {
@@ -74,4 +63,4 @@ export function registerPoolRoutes(
       return { effectiveFrom: pool.effectiveFrom, version: pool.version, size: pool.items.length, changed };
     },
   );
-}
+};

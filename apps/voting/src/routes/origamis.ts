@@ -1,17 +1,8 @@
 // HTTP only: the original Spring Boot contract under /api/origamis, plus the leaderboard and live stream.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import {
-  ErrorBody,
-  jsonSchema,
-  Origami,
-  OrigamiCreate,
-  OrigamiId,
-  OrigamiList,
-  z,
-} from '@craftista/contracts';
-import { HttpError } from '@craftista/service-kit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Origami, OrigamiCreate, OrigamiId, OrigamiList, z } from '@craftista/contracts';
+import { errorResponses, HttpError, sendEncodedJson, type ServicePlugin } from '@craftista/service-kit';
+import type { FastifyRequest } from 'fastify';
 import { clientKey } from '../client-identity.js';
 import type { LiveFeed } from '../live-feed.js';
 import { ReadCoalescer } from '../coalesce.js';
@@ -22,25 +13,10 @@ export interface OrigamiRoutesOptions {
   repository: OrigamiRepository;
   batcher: VoteBatcher;
   feed: LiveFeed;
-  adminToken: string | undefined;
   heartbeatMs: number;
 }
 
-const params = jsonSchema(z.object({ id: OrigamiId }));
-const error = jsonSchema(ErrorBody);
-const origami = jsonSchema(Origami);
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-function requireAdmin(request: FastifyRequest, token: string | undefined): void {
-  if (!token)
-    throw new HttpError(403, 'forbidden', 'Admin writes are disabled: VOTING_ADMIN_TOKEN is not set.');
-  const header = request.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-  // Compare fixed-length digests so neither the content nor the length of the token leaks through timing.
-  if (!given || !timingSafeEqual(digest(given), digest(token))) {
-    throw new HttpError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
-  }
-}
+const params = z.object({ id: OrigamiId });
 
 /**
  * A vote carries nothing, and the original (Spring Boot) counted a body-less POST whatever its Content-Type:
@@ -59,7 +35,7 @@ function ignoreTypeOfEmptyBody(request: FastifyRequest, _reply: unknown, done: (
 
 const notFound = (id: string) => new HttpError(404, 'not_found', `No origami with id ${JSON.stringify(id)}.`);
 
-export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRoutesOptions): void {
+export const origamiRoutes: ServicePlugin<OrigamiRoutesOptions> = async (app, options) => {
   const { repository, batcher, feed } = options;
   const streams = new Set<PassThrough>();
   // The list is the hottest read: concurrent requests share one query and one serialised body.
@@ -73,14 +49,11 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
     {
       schema: {
         description: 'All active origami with their vote counts; `sort=votes` gives the leaderboard.',
-        querystring: jsonSchema(z.object({ sort: z.enum(['id', 'votes']).optional() })),
-        response: { 200: jsonSchema(OrigamiList), 503: error },
+        querystring: z.object({ sort: z.enum(['id', 'votes']).optional() }),
+        response: { 200: OrigamiList, ...errorResponses(400, 503) },
       },
     },
-    async (request, reply) => {
-      const body = await lists[(request.query as { sort?: 'id' | 'votes' }).sort ?? 'id'].get();
-      return reply.type('application/json; charset=utf-8').send(body);
-    },
+    async (request, reply) => sendEncodedJson(reply, await lists[request.query.sort ?? 'id'].get()),
   );
 
   app.get(
@@ -127,11 +100,11 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
       schema: {
         description: 'One origami; 404 for an unknown id.',
         params,
-        response: { 200: origami, 404: error, 503: error },
+        response: { 200: Origami, ...errorResponses(400, 404, 503) },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const found = await repository.get(id);
       if (!found) throw notFound(id);
       return found;
@@ -144,11 +117,11 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
       schema: {
         description: 'The vote count as a bare integer; 0 for an unknown id, as the original does.',
         params,
-        response: { 200: { type: 'integer' }, 503: error },
+        response: { 200: z.number().int(), ...errorResponses(400, 503) },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return (await repository.get(id))?.votes ?? 0;
     },
   );
@@ -160,18 +133,16 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
         description:
           'Votes cast for one origami in the last `hours` (default 24, at most 720), from the vote ledger.',
         params,
-        querystring: jsonSchema(z.object({ hours: z.number().int().min(1).max(720).default(24) })),
+        querystring: z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) }),
         response: {
-          200: jsonSchema(z.object({ id: z.string(), hours: z.number().int(), votes: z.number().int() })),
-          400: error,
-          404: error,
-          503: error,
+          200: z.object({ id: z.string(), hours: z.number().int(), votes: z.number().int() }),
+          ...errorResponses(400, 404, 503),
         },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const { hours } = request.query as { hours: number };
+      const { id } = request.params;
+      const { hours } = request.query;
       const votes = await repository.recentVotes(id, hours);
       if (votes === undefined) throw notFound(id);
       return { id, hours, votes };
@@ -185,12 +156,12 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
         description:
           'Counts one vote (committed before the answer) and returns the updated origami. Takes no body: an empty one is accepted with any Content-Type or none. 429 over the per-client limit.',
         params,
-        response: { 200: origami, 404: error, 413: error, 415: error, 429: error, 503: error },
+        response: { 200: Origami, ...errorResponses(400, 404, 413, 415, 429, 503) },
       },
       onRequest: ignoreTypeOfEmptyBody,
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const outcome = await batcher.cast(id, clientKey(request));
       if (outcome.kind === 'not_found') throw notFound(id);
       if (outcome.kind === 'rate_limited') {
@@ -209,18 +180,18 @@ export function registerOrigamiRoutes(app: FastifyInstance, options: OrigamiRout
     '/api/origamis',
     {
       schema: {
-        description: 'Creates an origami (admin: Authorization: Bearer $VOTING_ADMIN_TOKEN).',
-        body: jsonSchema(OrigamiCreate, 'input'),
-        response: { 201: origami, 400: error, 401: error, 403: error, 409: error, 503: error },
+        description: 'Creates an origami (admin).',
+        body: OrigamiCreate,
+        response: { 201: Origami, ...errorResponses(400, 409, 503) },
       },
-      preValidation: async (request) => requireAdmin(request, options.adminToken),
+      config: { admin: true },
     },
     async (request, reply) => {
-      const body = request.body as z.infer<typeof OrigamiCreate>;
+      const { body } = request;
       const created = await repository.create(body);
       if (!created)
         throw new HttpError(409, 'conflict', `An origami with id ${JSON.stringify(body.id)} exists.`);
       return reply.code(201).header('location', `/api/origamis/${created.id}`).send(created);
     },
   );
-}
+};

@@ -1,0 +1,44 @@
+import { ErrorBody, z } from '@craftista/contracts';
+import type { FastifyReply, FastifySchemaValidationError } from 'fastify';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'the request is malformed',
+  401: 'no valid admin bearer token',
+  403: 'admin writes are disabled',
+  404: 'no such resource',
+  409: 'conflicts with what is stored',
+  413: 'the body is too large',
+  415: 'unsupported content type',
+  429: 'too many requests',
+  503: 'a store is unavailable; try again shortly',
+};
+
+/** Response schemas for error answers (`{ error, message }`), keyed by status, for a route's `response`. */
+export const errorResponses = (...codes: number[]): Record<number, z.ZodType> =>
+  Object.fromEntries(codes.map((code) => [code, ErrorBody.describe(DESCRIPTIONS[code] ?? 'error')]));
+
+/** A response without a body (304, 204), described in OpenAPI. */
+export const noBody = (description: string) => z.null().describe(description);
+
+/**
+ * One sentence for the zod issues of a request part: `body.name: Too big...; body: additional properties
+ * are not allowed ("x")`.
+ */
+export function formatValidation(errors: FastifySchemaValidationError[], part: string): Error {
+  const sentences = errors.map((error) => {
+    const where = part + error.instancePath.replace(/\/$/, '').replaceAll('/', '.');
+    const keys = (error.params as { keys?: unknown }).keys;
+    if (error.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      return `${where}: additional properties are not allowed (${keys.map((k) => JSON.stringify(k)).join(', ')})`;
+    }
+    return `${where}: ${error.message ?? 'invalid'}`;
+  });
+  return new Error(sentences.join('; '));
+}
+
+/**
+ * Sends JSON that is already encoded (a cached answer) as is: Fastify skips the route's serializer for a
+ * Buffer or a string, so nothing is validated or stringified again.
+ */
+export const sendEncodedJson = (reply: FastifyReply, json: Buffer | string): FastifyReply =>
+  reply.type('application/json; charset=utf-8').send(json);
