@@ -6,10 +6,12 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   isAlias,
   isMap,
+  isNode,
   isScalar,
   isSeq,
   parse,
   parseAllDocuments,
+  type Alias,
   type Document,
   type Node,
   type Scalar,
@@ -53,6 +55,7 @@ export type EditErrorCode =
   | 'duplicate-key'
   | 'block-scalar'
   | 'alias'
+  | 'shared-anchor'
   | 'not-a-string'
   | 'downgrade'
   | 'digest-required'
@@ -341,6 +344,7 @@ export function setImage(
   }
 
   const effective = writes.filter((w) => w.slot.text !== w.value);
+  for (const { slot } of effective) refuseSharedAnchor(docs[slot.docIndex]!, slot, loc.where);
   // Splice from the end so earlier offsets stay valid.
   const ordered = [...effective].sort((a, b) => b.slot.node.range![0] - a.slot.node.range![0]);
   let output = src;
@@ -362,6 +366,46 @@ export function setImage(
   }
   const after = effective.length ? verify(output, docs, loc, target, writes, file) : before;
   return { output, before, after, changes };
+}
+
+type Path = (string | number)[];
+
+/**
+ * Refuses a write whose value, or any map or list around it, carries an anchor that an alias (`*a`) or a merge
+ * key (`<<: *a`) elsewhere uses: the new bytes would change that other place too. Names the other user.
+ */
+function refuseSharedAnchor(doc: Document.Parsed, slot: Slot, where: string): void {
+  const ancestors: { node: Node; path: Path }[] = [];
+  const users: { alias: Alias; path: Path }[] = [];
+  const walk = (node: unknown, path: Path, chain: { node: Node; path: Path }[]): void => {
+    if (isAlias(node)) {
+      users.push({ alias: node, path });
+      return;
+    }
+    if (!isNode(node)) return;
+    const here = [...chain, { node, path }];
+    if (node === slot.node) ancestors.push(...here);
+    if (isMap(node))
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        walk(pair.value, [...path, key], here);
+      }
+    else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i], here));
+  };
+  walk(doc.contents, [], []);
+  for (const { node, path } of ancestors) {
+    if (node.anchor === undefined) continue;
+    const user = users.find(({ alias }) => alias.resolve(doc) === node);
+    if (user === undefined) continue;
+    const at =
+      user.path.at(-1) === '<<'
+        ? `${user.path.slice(0, -1).join('.')} (merge key <<: *${node.anchor})`
+        : `${user.path.join('.')} (*${node.anchor})`;
+    throw new YamlEditError(
+      'shared-anchor',
+      `${where}: ${path.length > 0 ? path.join('.') : 'the document'} is anchored as &${node.anchor} and also used at ${at}; the bump would change both, so nothing was written`,
+    );
+  }
 }
 
 /** Is the offset inside a flow collection ({…} or […]) on its own line? A cheap check that only decides plain vs quoted. */
@@ -395,7 +439,10 @@ function verify(
   }
   if (afterDocs.length !== beforeDocs.length)
     throw new YamlEditError('verify-failed', `${file}: the edit changed the number of documents`);
-  const expected = beforeDocs.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
+  // A JSON copy, so a value reached through an alias is its own object and an edit through a shared anchor shows.
+  const expected = beforeDocs.map(
+    (d) => JSON.parse(JSON.stringify(d.toJS({ maxAliasCount: -1 }))) as unknown,
+  );
   for (const { slot, value } of writes) setIn(expected[slot.docIndex], slot.path, value);
   const actual = afterDocs.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
   if (!isDeepStrictEqual(actual, expected))

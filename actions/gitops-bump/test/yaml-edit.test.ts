@@ -169,13 +169,29 @@ describe('refusals', () => {
       /no the key frontend\.image|frontend\.image/,
     ));
   it('refuses an alias', () => refuse('alias.yaml', h('frontend.image'), { tag: '1.0.1' }, 'alias', /alias/));
-  it('refuses an edit that would also change another key through a shared anchor', () =>
+  it('refuses an edit that would also change another key through a shared anchor, naming it', () =>
     refuse(
       'shared-anchor.yaml',
       h('frontend.image'),
       { tag: '1.0.1' },
-      'verify-failed',
-      /other values changed/,
+      'shared-anchor',
+      /frontend\.image\.tag is anchored as &tag and also used at sidecar\.tag \(\*tag\)/,
+    ));
+  it('refuses a bump of an image map another service reuses through an alias, naming it', () =>
+    refuse(
+      'shared-image-alias.yaml',
+      h('frontend.image'),
+      { tag: '1.0.1', digest: NEW },
+      'shared-anchor',
+      /frontend\.image is anchored as &frontendImage and also used at frontendWorker\.image \(\*frontendImage\); the bump would change both/,
+    ));
+  it('refuses a bump of an image map another service merges (<<: *anchor), naming it', () =>
+    refuse(
+      'shared-image-merge.yaml',
+      h('frontend.image'),
+      { tag: '1.0.1', digest: NEW },
+      'shared-anchor',
+      /also used at frontendWorker\.image \(merge key <<: \*frontendImage\)/,
     ));
   it('refuses a downgrade unless allowed', () => {
     const src = read('corpus/v02-comments.yaml');
