@@ -45,6 +45,7 @@ export class VoteStream {
   private retryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  /** The counts last read, so that pages get a snapshot only when one changed (also across stream flaps). */
   private polled: VoteCounts | undefined;
   private live = false;
   private failures = 0;
@@ -143,7 +144,6 @@ export class VoteStream {
 
   private startPolling(): void {
     if (this.pollTimer) return;
-    this.polled = undefined;
     void this.poll();
     this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? 5000);
     this.pollTimer.unref();
