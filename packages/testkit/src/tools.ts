@@ -33,7 +33,9 @@ export function findTool(
     if (dir && existsSync(candidate)) return candidate;
   }
   throw new MissingToolError(
-    `${name} ${version} is not on this machine: \`npm test\` installs it (or run scripts/install-tools.sh ${name})`,
+    name in PINNED_TOOLS
+      ? `${name} ${version} is not on this machine: \`npm test\` installs it (or run scripts/install-tools.sh ${name})`
+      : `${name} is not on this machine: \`npm test\` installs it as root (or run apt-get install -y ${name})`,
   );
 }
 
