@@ -66,7 +66,7 @@ export async function startBackends(env: Record<string, string> = {}): Promise<B
   ]);
   const voting = await startService('apps/voting/src/main.ts', {
     timeoutMs: 150_000,
-    env: { ...env, CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL: '1000' },
+    env: { ...env, CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL_MS: '1000' },
   });
   return {
     catalogue,

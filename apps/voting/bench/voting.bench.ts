@@ -23,7 +23,7 @@ const bare = await startBareFastify();
 const voting = await startService('apps/voting/dist/main.js', {
   env: {
     DATABASE_URL: url,
-    VOTE_RATE_LIMIT: '100000000',
+    VOTE_LIMIT_PER_MINUTE: '100000000',
     CATALOGUE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'warn',
   },

@@ -9,7 +9,7 @@ import { Counter } from 'prom-client';
 import type { VotingConfig } from './config.js';
 import type { EmbeddedPostgres } from './embedded.js';
 import { LiveFeed, PostgresListener } from './live-feed.js';
-import { OrigamiRepository } from './repository/origami-repository.js';
+import { PostgresOrigamiRepository } from './repository/postgres.js';
 import { origamiRoutes } from './routes/origamis.js';
 import { CatalogueSync } from './sync.js';
 import { VoteBatcher } from './vote-batcher.js';
@@ -60,7 +60,7 @@ export async function buildApp(deps: VotingDeps): Promise<Service> {
   });
   await migrate(pool, migrationsDir);
 
-  const repository = new OrigamiRepository(pool);
+  const repository = new PostgresOrigamiRepository(pool);
   const feed = new LiveFeed();
   const votesCounted = new Counter({
     name: 'voting_votes_total',
@@ -82,7 +82,7 @@ export async function buildApp(deps: VotingDeps): Promise<Service> {
       },
     },
     {
-      limitPerMinute: config.VOTE_RATE_LIMIT,
+      limitPerMinute: config.VOTE_LIMIT_PER_MINUTE,
       onCommitted: deps.liveUpdates.kind === 'in-process' ? (event) => feed.publish(event) : undefined,
     },
   );
@@ -118,7 +118,7 @@ export async function buildApp(deps: VotingDeps): Promise<Service> {
     const sync = new CatalogueSync(
       deps.catalogue,
       repository,
-      config.CATALOGUE_SYNC_INTERVAL,
+      config.CATALOGUE_SYNC_INTERVAL_MS,
       app.log,
       app.metricsRegistry,
     );

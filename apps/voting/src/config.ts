@@ -6,9 +6,9 @@ export const VotingEnv = z.object({
   DATABASE_URL: storeUrl(/^postgres(ql)?$/, 'postgres://user:pass@postgres:5432/voting').optional(),
   CATALOGUE_URL: httpUrl().default('http://catalogue:5000'),
   /** Milliseconds between catalogue syncs. */
-  CATALOGUE_SYNC_INTERVAL: durationMs(60_000),
+  CATALOGUE_SYNC_INTERVAL_MS: durationMs(60_000),
   /** Votes one client may cast per minute. */
-  VOTE_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  VOTE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
   /** Bearer token for POST /api/origamis; unset = admin writes disabled (403). */
   VOTING_ADMIN_TOKEN: z.string().min(16, { error: 'use at least 16 characters' }).optional(),
   /** Milliseconds between SSE heartbeat comments. */

@@ -2,13 +2,10 @@
 // committed by any replica reaches every stream; in embedded mode (PGlite, one process) events are
 // published in-process after each commit.
 import { EventEmitter } from 'node:events';
+import type { VoteEvent } from '@craftista/contracts';
+import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
-import { VOTES_CHANNEL } from './repository/origami-repository.js';
-
-export interface VoteEvent {
-  id: string;
-  votes: number;
-}
+import { VOTES_CHANNEL } from './repository/postgres.js';
 
 export class LiveFeed {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
@@ -21,15 +18,6 @@ export class LiveFeed {
     this.emitter.on('vote', listener);
     return () => this.emitter.off('vote', listener);
   }
-
-  get subscribers(): number {
-    return this.emitter.listenerCount('vote');
-  }
-}
-
-export interface Logger {
-  warn(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
 }
 
 /**
@@ -47,7 +35,7 @@ export class PostgresListener {
   constructor(
     private readonly url: string,
     private readonly feed: LiveFeed,
-    private readonly log: Logger,
+    private readonly log: FastifyBaseLogger,
   ) {}
 
   async start(): Promise<void> {
@@ -78,7 +66,7 @@ export class PostgresListener {
       await client.connect();
       await client.query(`listen ${VOTES_CHANNEL}`);
       this.connected = true;
-      if (this.attempt > 0) this.log.info({}, 'live vote feed reconnected to PostgreSQL');
+      if (this.attempt > 0) this.log.info('live vote feed reconnected to PostgreSQL');
       this.attempt = 0;
     } catch (error) {
       this.lost(client, error as Error);

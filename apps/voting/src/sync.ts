@@ -1,13 +1,15 @@
-// Catalogue sync: at start and every CATALOGUE_SYNC_INTERVAL, read the catalogue's products through the
+// Catalogue sync: at start and every CATALOGUE_SYNC_INTERVAL_MS, read the catalogue's products through the
 // shared HTTP client and apply them in one transaction under an advisory lock (one replica at a time).
 // A failed or slow sync is logged and retried at the next tick; it never blocks requests or readiness.
+import { Product } from '@craftista/contracts';
 import type { AxiosInstance } from '@craftista/http-client';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import type { CatalogueItem, OrigamiRepository } from './repository/origami-repository.js';
-import type { Logger } from './live-feed.js';
+import type { CatalogueItem, OrigamiRepository } from './repository/types.js';
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** What voting needs of a catalogue product, by the catalogue's own rules. */
+const Item = Product.pick({ id: true, name: true });
 
 export interface SyncStatus {
   lastSuccessAt: string | null;
@@ -21,23 +23,26 @@ export type SyncOutcome =
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; error: string };
 
-/** Keeps the items with a usable id and name; a malformed entry is skipped, not fatal. */
-export function parseCatalogue(body: unknown): { items: CatalogueItem[]; rejected: number } {
+/**
+ * Keeps the items with an id and name valid by the catalogue's contract; a malformed entry is skipped, not
+ * fatal, and an image that breaks the contract is dropped.
+ */
+function parseCatalogue(body: unknown): { items: CatalogueItem[]; rejected: number } {
   if (!Array.isArray(body)) throw new Error('the catalogue did not answer a JSON array');
   const items: CatalogueItem[] = [];
   const seen = new Set<string>();
   let rejected = 0;
-  for (const entry of body as Record<string, unknown>[]) {
-    const id = entry?.id;
-    const name = entry?.name;
-    const image = entry?.image_url;
-    if (typeof id !== 'string' || !ID.test(id) || typeof name !== 'string' || !name || name.length > 150) {
+  for (const entry of body as unknown[]) {
+    const item = Item.safeParse(entry);
+    if (!item.success) {
       rejected += 1;
       continue;
     }
+    const { id, name } = item.data;
     if (seen.has(id)) continue;
     seen.add(id);
-    items.push({ id, name, image_url: typeof image === 'string' ? image.slice(0, 300) : null });
+    const image = Product.shape.image_url.safeParse((entry as { image_url?: unknown }).image_url);
+    items.push({ id, name, image_url: image.success ? image.data : null });
   }
   return { items, rejected };
 }
@@ -58,7 +63,7 @@ export class CatalogueSync {
     private readonly http: AxiosInstance,
     private readonly repository: OrigamiRepository,
     private readonly intervalMs: number,
-    private readonly log: Logger,
+    private readonly log: FastifyBaseLogger,
     registry: Registry,
   ) {
     const status = this.status;

@@ -2,16 +2,15 @@
 // row lock per batch instead of one per vote. The first vote is sent at once; votes that arrive while a
 // batch is in flight wait for it and go together in the next one. Each waiter is answered only after the
 // statement that counted its vote has committed, with the count its own vote produced.
-import type { BatchResult } from './repository/origami-repository.js';
+import type { VoteEvent } from '@craftista/contracts';
+import type { BatchResult, OrigamiRepository } from './repository/types.js';
 
 export type VoteOutcome =
   | { kind: 'counted'; id: string; name: string; votes: number }
   | { kind: 'not_found' }
   | { kind: 'rate_limited'; retryAfterSec: number };
 
-export interface VoteStore {
-  applyVotes(origamiId: string, clientHashes: string[], limit: number): Promise<BatchResult>;
-}
+type VoteStore = Pick<OrigamiRepository, 'applyVotes'>;
 
 interface Waiter {
   clientHash: string;
@@ -24,16 +23,13 @@ export interface VoteBatcherOptions {
   /** Largest number of votes in one statement. */
   maxBatch?: number;
   /** Called after each committed batch that changed a count. */
-  onCommitted?: (event: { id: string; votes: number }) => void;
+  onCommitted?: (event: VoteEvent) => void;
 }
 
 export class VoteBatcher {
   private readonly queues = new Map<string, Waiter[]>();
   private readonly flushing = new Set<string>();
   private readonly maxBatch: number;
-  /** Batch sizes seen, for the metrics. */
-  batches = 0;
-  votes = 0;
 
   constructor(
     private readonly store: VoteStore,
@@ -78,8 +74,6 @@ export class VoteBatcher {
   }
 
   private settle(origamiId: string, batch: Waiter[], result: BatchResult): void {
-    this.batches += 1;
-    this.votes += batch.length;
     if (!result.found) {
       for (const waiter of batch) waiter.resolve({ kind: 'not_found' });
       return;

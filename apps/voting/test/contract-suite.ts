@@ -211,7 +211,7 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect((await h.app.inject('/api/origamis?sort=name')).statusCode).toBe(400);
     });
 
-    it('limits one client to VOTE_RATE_LIMIT votes a minute: 429 with Retry-After, nothing stored', async () => {
+    it('limits one client to VOTE_LIMIT_PER_MINUTE votes a minute: 429 with Retry-After, nothing stored', async () => {
       const client = `greedy-${Date.now()}`;
       const answers = [];
       for (let i = 0; i < 30; i++) answers.push((await vote('1', client)).statusCode);

@@ -17,7 +17,7 @@ beforeAll(async () => {
   server = await startPostgres();
   pool = createPostgresPool(server.url, { max: 10, connectTimeoutMs: 1000 });
   app = await buildApp({
-    config: readConfig({ VOTE_RATE_LIMIT: '100000', LOG_LEVEL: 'silent' }),
+    config: readConfig({ VOTE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent' }),
     // Its own pool with a shorter connect timeout than compose's, so the outage answers come quickly.
     pool,
     liveUpdates: { kind: 'postgres', url: server.url },

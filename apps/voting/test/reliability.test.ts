@@ -20,7 +20,7 @@ beforeAll(async () => {
   service = await startService('apps/voting/src/main.ts', {
     env: {
       DATABASE_URL: db.url,
-      VOTE_RATE_LIMIT: '1000000',
+      VOTE_LIMIT_PER_MINUTE: '1000000',
       CATALOGUE_URL: 'http://127.0.0.1:9',
       LOG_LEVEL: 'error',
     },

@@ -27,7 +27,7 @@ beforeAll(async () => {
   });
   h = await harness('postgres');
   const app = await h.build(
-    { CATALOGUE_SYNC_INTERVAL: '3600000' },
+    { CATALOGUE_SYNC_INTERVAL_MS: '3600000' },
     { catalogue: createHttpClient({ baseURL: catalogue.url, timeoutMs: 2000, retries: 0 }) },
   );
   sync = app.catalogueSync!;

@@ -47,7 +47,7 @@ beforeAll(async () => {
   ]);
   voting = await startService('apps/voting/src/main.ts', {
     ...SLOW_START,
-    env: { CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL: '1000' },
+    env: { CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL_MS: '1000' },
   });
   frontend = await startService('apps/frontend/src/main.ts', {
     ...SLOW_START,

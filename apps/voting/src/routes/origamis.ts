@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { clientKey } from '../client-identity.js';
 import type { LiveFeed } from '../live-feed.js';
 import { ReadCoalescer } from '../coalesce.js';
-import type { OrigamiRepository } from '../repository/origami-repository.js';
+import type { OrigamiRepository } from '../repository/types.js';
 import type { VoteBatcher } from '../vote-batcher.js';
 
 export interface OrigamiRoutesOptions {

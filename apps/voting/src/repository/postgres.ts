@@ -1,56 +1,20 @@
 // The only code that knows PostgreSQL: queries for origami, votes, the ledger, rate windows and sync state.
 import { StoreUnavailableError } from '@craftista/service-kit';
+import { isPostgresUnavailable } from '@craftista/stores/postgres';
 import type pg from 'pg';
-
-export interface OrigamiRow {
-  id: string;
-  name: string;
-  votes: number;
-}
-
-export interface CatalogueItem {
-  id: string;
-  name: string;
-  image_url?: string | null;
-}
-
-/** What one batched vote statement did for one origami. */
-export interface BatchResult {
-  /** false when the origami does not exist or is inactive: nothing was counted. */
-  found: boolean;
-  name: string;
-  /** The count after this batch's accepted votes. */
-  votes: number;
-  /** Accepted votes per client hash (the rest of that client's votes were over its limit). */
-  accepted: Map<string, number>;
-  /** Seconds until the current rate window ends. */
-  retryAfterSec: number;
-}
+import type { BatchResult, CatalogueItem, OrigamiRepository, OrigamiRow } from './types.js';
 
 export const VOTES_CHANNEL = 'origami_votes';
 const SYNC_LOCK = 726_871_002;
 
-/** SQLSTATE classes and driver errors that mean "the store is away", not "this query is wrong". */
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (/^(08|53|57|58)/.test(code)) return true; // connection, resources, operator intervention, system
-    if (/^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT...
-  }
-  const message = (error as Error).message ?? '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|not queryable|ECONNREFUSED|ECONNRESET/i.test(
-    message,
-  );
-}
-
-export class OrigamiRepository {
+export class PostgresOrigamiRepository implements OrigamiRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
       return (await this.pool.query<R>(text, values)).rows;
     } catch (error) {
-      if (isUnavailable(error)) throw new StoreUnavailableError('PostgreSQL', error);
+      if (isPostgresUnavailable(error)) throw new StoreUnavailableError('PostgreSQL', error);
       throw error;
     }
   }
@@ -149,16 +113,6 @@ export class OrigamiRepository {
     };
   }
 
-  /** Accepted votes in the ledger per origami, optionally since a time: the audit trail of the counts. */
-  async ledgerCounts(since?: Date): Promise<Map<string, number>> {
-    const rows = await this.query<{ origami_id: string; n: string }>(
-      `select origami_id, count(*) as n from vote_ledger
-       where $1::timestamptz is null or cast_at >= $1 group by origami_id`,
-      [since ?? null],
-    );
-    return new Map(rows.map((r) => [r.origami_id, Number(r.n)]));
-  }
-
   /** Votes in the ledger for one origami over the last `hours`; undefined when there is no such origami. */
   async recentVotes(id: string, hours: number): Promise<number | undefined> {
     const rows = await this.query<{ n: string }>(
@@ -168,16 +122,6 @@ export class OrigamiRepository {
       [id, hours],
     );
     return rows[0] ? Number(rows[0].n) : undefined;
-  }
-
-  /** Ids whose count disagrees with initial votes plus ledger rows (empty when the books balance). */
-  async audit(): Promise<string[]> {
-    const rows = await this.query<{ id: string }>(
-      `select o.id from origami o
-       left join (select origami_id, count(*) as n from vote_ledger group by origami_id) l on l.origami_id = o.id
-       where o.votes <> o.initial_votes + coalesce(l.n, 0)`,
-    );
-    return rows.map((r) => r.id);
   }
 
   /** Drops rate windows that ended (keeps the table as small as the set of recent voters). */
@@ -248,7 +192,7 @@ export class OrigamiRepository {
     } catch (error) {
       broken = error as Error;
       await client.query('rollback').catch(() => undefined);
-      if (isUnavailable(error)) throw new StoreUnavailableError('PostgreSQL', error);
+      if (isPostgresUnavailable(error)) throw new StoreUnavailableError('PostgreSQL', error);
       throw error;
     } finally {
       // A connection that failed mid-transaction is discarded rather than handed to the next caller.
