@@ -1,5 +1,5 @@
 // Change image pins in the GitOps repository through a pull request, by API only (no clone):
-//   1 GraphQL read  — base and branch heads, the target files on both, the open PR, the token's permission
+//   1 GraphQL read  — base and branch heads, the target files on both, the open PR, the token user's role
 //   3 REST writes   — git tree (inline contents) → git commit → create or fast-forward the branch ref
 //   1–2 PR calls    — create the PR (+ labels) or update the existing one
 // The ref write is the compare-and-swap: creating a ref fails if it exists, and a non-forced update
@@ -109,6 +109,59 @@ interface ReadResult {
 
 const WRITE_PERMISSIONS = new Set(['WRITE', 'MAINTAIN', 'ADMIN']);
 
+/** The repository permissions a bump needs, as GitHub names them for Apps and fine-grained tokens. */
+export const REQUIRED_PERMISSIONS = 'contents: write and pull-requests: write';
+
+function isRateLimit(err: { status?: number; message?: string; response?: { headers?: object } }): boolean {
+  const headers = (err.response?.headers ?? {}) as Record<string, unknown>;
+  return (
+    err.status === 429 ||
+    String(headers['x-ratelimit-remaining']) === '0' ||
+    /rate limit/i.test(err.message ?? '')
+  );
+}
+
+/**
+ * A GitHub refusal (403, or GraphQL's "not accessible") of a call, as a sentence naming the permission to grant.
+ * An App installation token has no user role to check beforehand (viewerPermission is null), so its first
+ * refused call is where a missing permission shows; fine-grained tokens likewise carry their own grants.
+ */
+export function explainRefusal(err: unknown, call: string, repository: string): unknown {
+  const e = err as { status?: number; message?: string; response?: { headers?: object } };
+  const message = e?.message ?? '';
+  const refused =
+    (e?.status === 403 && !isRateLimit(e)) ||
+    (e?.status === undefined && /not accessible by (integration|personal access token)/i.test(message));
+  if (!refused) return err;
+  const needs = /\/(pulls|issues)\b|PullRequest/.test(call) ? 'pull-requests: write' : 'contents: write';
+  const holder = /by integration/i.test(message)
+    ? 'the GitHub App installation token (grant the App these repository permissions, accept them on the installation, and let actions/create-github-app-token request them)'
+    : /personal access token/i.test(message)
+      ? 'the fine-grained personal access token'
+      : 'the token (its user needs write access; a fine-grained token or App needs the permissions)';
+  return new GitOpsError(
+    `GitHub refused ${call} on ${repository} (403: ${message.replace(/ - https:\S+$/, '')}); this call needs ${needs}, and a bump needs ${REQUIRED_PERMISSIONS} for ${holder}`,
+  );
+}
+
+/** The API with every refusal explained (see explainRefusal). */
+function refusalsExplained(api: GitHubApi, repository: string): GitHubApi {
+  return {
+    request: (route, params) =>
+      api.request(route, params).catch((err: unknown) => {
+        throw explainRefusal(err, route, repository);
+      }),
+    graphql: <T>(query: string, variables?: Record<string, unknown>) =>
+      api.graphql<T>(query, variables).catch((err: unknown) => {
+        throw explainRefusal(
+          err,
+          `GraphQL ${/^\s*(query|mutation)\s+(\w+)/.exec(query)?.[2] ?? 'call'}`,
+          repository,
+        );
+      }),
+  };
+}
+
 export function splitRepository(repository: string): { owner: string; repo: string } {
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
   if (!m) throw new GitOpsError(`"${repository}" is not an owner/name repository`);
@@ -150,8 +203,9 @@ interface Attempt {
   result: BumpResult;
 }
 
-export async function applyBump(api: GitHubApi, plan: BumpPlan): Promise<BumpResult> {
+export async function applyBump(github: GitHubApi, plan: BumpPlan): Promise<BumpResult> {
   const { owner, repo } = splitRepository(plan.repository);
+  const api = refusalsExplained(github, plan.repository);
   const log = plan.log ?? (() => {});
   const maxAttempts = plan.maxAttempts ?? 5;
   const backoff = plan.backoffMs ?? 300;
@@ -199,9 +253,12 @@ async function attemptOnce(
   const repository = state.repository;
   if (!repository)
     throw new GitOpsError(`repository ${plan.repository} not found, or the token cannot see it`);
-  if (!WRITE_PERMISSIONS.has(repository.viewerPermission ?? ''))
+  // viewerPermission is the role of the token's user. An App installation token has no user: GitHub answers null,
+  // and whether the App may write shows only when it writes (a 403, explained by explainRefusal).
+  const role = repository.viewerPermission;
+  if (role !== null && !WRITE_PERMISSIONS.has(role))
     throw new GitOpsError(
-      `the token has ${repository.viewerPermission ?? 'no'} permission on ${plan.repository}; it needs write access (contents and pull requests)`,
+      `the token's user has ${role} permission on ${plan.repository}; it needs write access (${REQUIRED_PERMISSIONS})`,
     );
   const base = repository.base?.target;
   if (!base) throw new GitOpsError(`base branch ${plan.base} not found in ${plan.repository}`);

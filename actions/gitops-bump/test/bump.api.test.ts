@@ -214,7 +214,9 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
       digest: digestOf(5),
       token: 'read-token',
     });
-    expect(rec.failure).toMatch(/READ permission on craftista\/craftista-gitops; it needs write access/);
+    expect(rec.failure).toMatch(
+      /the token's user has READ permission on craftista\/craftista-gitops; it needs write access/,
+    );
     expect(server.calls).toHaveLength(1);
   });
 
@@ -262,8 +264,57 @@ describe('gitops-bump against a GitHub-shaped server holding the GitOps template
   it('stops on a 403 permission error without retrying or writing more', async () => {
     server.inject({ path: /git\/trees$/, status: 403, message: 'Resource not accessible by integration' });
     const rec = await bump(server, { services: 'frontend', tag: 'sha-7777777', digest: digestOf(8) });
-    expect(rec.failure).toMatch(/the token lacks permission \(403\): Resource not accessible by integration/);
+    expect(rec.failure).toMatch(
+      /GitHub refused POST \/repos\/\{owner\}\/\{repo\}\/git\/trees on craftista\/craftista-gitops \(403: Resource not accessible by integration\); this call needs contents: write, and a bump needs contents: write and pull-requests: write for the GitHub App installation token/,
+    );
     expect(server.calls.map((c) => c.operation)).toEqual(['graphql craftistaGitopsState', 'fault']);
+  });
+
+  it('works with each token kind the workflows may be given, deciding from what GitHub shows each', async () => {
+    // Every other test here runs with the App installation token, for which GitHub shows no role (null).
+    // A PAT's user role is shown (viewerPermission) and checked before any write.
+    for (const [i, token] of ['fine-grained-pat', 'classic-pat'].entries()) {
+      const rec = await bump(server, {
+        services: ['catalogue', 'voting'][i]!,
+        tag: 'sha-3333333',
+        digest: digestOf(60 + i),
+        token,
+      });
+      expect(rec.failure, token).toBeUndefined();
+      expect(rec.outputs['operation']).toBe('created');
+    }
+    expect(server.repo(GITOPS).pulls.map((p) => p.user)).toEqual(['maintainer', 'maintainer']);
+  });
+
+  it('an App token without pull-requests: write gets the branch written and a failure naming that permission', async () => {
+    const rec = await bump(server, {
+      services: 'frontend',
+      tag: 'sha-4444444',
+      digest: digestOf(62),
+      token: 'app-token-no-pulls',
+    });
+    expect(rec.failure).toMatch(
+      /GitHub refused POST \/repos\/\{owner\}\/\{repo\}\/pulls .*\(403: Resource not accessible by integration\); this call needs pull-requests: write, .*GitHub App installation token/,
+    );
+    expect(server.repo(GITOPS).pulls).toEqual([]);
+    // once the App has the permission, the next run opens the PR for the branch already written
+    server.resetCalls();
+    const again = await bump(server, { services: 'frontend', tag: 'sha-4444444', digest: digestOf(62) });
+    expect(again.outputs['operation']).toBe('created');
+    expect(server.writes().map((c) => c.operation)).toEqual(['pulls/create', 'issues/add-labels']);
+  });
+
+  it('a fine-grained token whose user is admin but which holds contents: read is refused at its first write', async () => {
+    const rec = await bump(server, {
+      services: 'frontend',
+      tag: 'sha-5555555',
+      digest: digestOf(63),
+      token: 'fine-grained-pat-read',
+    });
+    expect(rec.failure).toMatch(
+      /\(403: Resource not accessible by personal access token\); this call needs contents: write, and a bump needs contents: write and pull-requests: write for the fine-grained personal access token/,
+    );
+    expect(server.writes().map((c) => c.status)).toEqual([403]);
   });
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { recordingIO, type RecordingIO } from '@craftista/actions-shared';
-import { GitHubServer } from '@craftista/github-server';
+import { GitHubServer, type TokenInfo } from '@craftista/github-server';
 import { findTool } from '@craftista/testkit';
 
 export const exec = promisify(execFile);
@@ -15,10 +15,38 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TEMPLATE = join(ROOT, 'deploy', 'gitops');
 export const CONFIG = join(ROOT, 'craftista.services.yaml');
 export const GITOPS = 'craftista/craftista-gitops';
-export const TOKENS = {
-  'app-token': { login: 'craftista-bot', permission: 'write' as const },
-  'read-token': { login: 'reader', permission: 'read' as const },
-  'workflow-token': { login: 'github-actions', permission: 'write' as const },
+/** The token kinds the workflows meet, as the server answers them (see @craftista/github-server tokens.ts). */
+export const TOKENS: Record<string, TokenInfo> = {
+  // what images.yml and promote.yml pass: an App installation token (actions/create-github-app-token)
+  'app-token': { kind: 'installation', login: 'craftista-bot', contents: 'write', pullRequests: 'write' },
+  'app-token-no-pulls': {
+    kind: 'installation',
+    login: 'craftista-bot',
+    contents: 'write',
+    pullRequests: 'read',
+  },
+  'fine-grained-pat': {
+    kind: 'fine-grained',
+    login: 'maintainer',
+    role: 'write',
+    contents: 'write',
+    pullRequests: 'write',
+  },
+  'fine-grained-pat-read': {
+    kind: 'fine-grained',
+    login: 'maintainer',
+    role: 'admin',
+    contents: 'read',
+    pullRequests: 'read',
+  },
+  'classic-pat': { kind: 'classic', login: 'maintainer', role: 'maintain' },
+  'read-token': { kind: 'classic', login: 'reader', role: 'read' },
+  'workflow-token': {
+    kind: 'installation',
+    login: 'github-actions',
+    contents: 'write',
+    pullRequests: 'write',
+  },
 };
 export const FAST = { writeIntervalMs: 0, retryAfterBaseValue: 50 };
 

@@ -109,6 +109,30 @@ describe('promote dev → staging → prod', () => {
     expect(server.writes()).toEqual([]);
   });
 
+  it('promotes with an App installation token (no role shown) or a PAT, and names a permission the App lacks', async () => {
+    // every other test here uses the App token; this one adds the PAT and the App without pull-requests: write
+    const missing = await action(server, promote, {
+      from: 'dev',
+      to: 'staging',
+      services: 'voting',
+      token: 'app-token-no-pulls',
+    });
+    expect(missing.failure).toMatch(
+      /GitHub refused POST \/repos\/\{owner\}\/\{repo\}\/pulls on craftista\/craftista-gitops \(403: Resource not accessible by integration\); this call needs pull-requests: write, and a bump needs contents: write and pull-requests: write for the GitHub App installation token/,
+    );
+    const byPat = await action(server, promote, {
+      from: 'dev',
+      to: 'staging',
+      services: 'voting',
+      token: 'fine-grained-pat',
+    });
+    expect(byPat.failure).toBeUndefined();
+    expect(byPat.outputs['operation']).toBe('created');
+    expect(server.repo(GITOPS).pulls.map((p) => [p.user, p.head])).toEqual([
+      ['maintainer', 'craftista/staging/voting'],
+    ]);
+  });
+
   it('refuses to promote backwards or from an environment whose files disagree', async () => {
     expect((await action(server, promote, { from: 'prod', to: 'dev' })).failure).toMatch(
       /promotion goes forward/,

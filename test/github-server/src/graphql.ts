@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { buildSchema, execute, getOperationAST, parse, validate, type GraphQLSchema } from 'graphql';
 import type { BareRepo } from './git.js';
 import { packageDir } from './package-dir.js';
-import type { GitHubServer, RepoState, TokenInfo } from './server.js';
+import type { GitHubServer, RepoState } from './server.js';
+import { viewerPermission, writeRefusal, type TokenInfo } from './tokens.js';
 
 function schemaFile(): string {
   return join(packageDir('@octokit/graphql-schema'), 'schema.graphql');
@@ -91,7 +92,7 @@ export class GitHubGraphql {
     }
     const repoObject = (repo: RepoState) => ({
       nameWithOwner: repo.fullName,
-      viewerPermission: token.permission === 'write' ? 'WRITE' : 'READ',
+      viewerPermission: viewerPermission(token),
       ref: async ({ qualifiedName }: { qualifiedName: string }) => {
         const full = qualifiedName.startsWith('refs/') ? qualifiedName : `refs/heads/${qualifiedName}`;
         const oid = await repo.git.resolveRef(full);
@@ -138,7 +139,8 @@ export class GitHubGraphql {
         return repo ? repoObject(repo) : null;
       },
       enablePullRequestAutoMerge: ({ input }: { input: { pullRequestId: string; mergeMethod?: string } }) => {
-        if (token.permission !== 'write') throw new Error('Resource not accessible by integration');
+        const refusal = writeRefusal(token, 'pullRequests');
+        if (refusal) throw new Error(refusal);
         for (const repo of server.repos.values()) {
           const pr = repo.pulls.find((p) => p.nodeId === input.pullRequestId);
           if (pr) {

@@ -5,7 +5,14 @@ export {
   type PullRequest,
   type RepoState,
   type StartOptions,
-  type TokenInfo,
 } from './server.js';
+export {
+  viewerPermission,
+  writeRefusal,
+  type Grant,
+  type Permission,
+  type Role,
+  type TokenInfo,
+} from './tokens.js';
 export { BareRepo } from './git.js';
 export { OpenApi } from './openapi.js';

@@ -11,11 +11,7 @@ import { join } from 'node:path';
 import { BareRepo } from './git.js';
 import { GitHubGraphql } from './graphql.js';
 import { OpenApi, describeErrors } from './openapi.js';
-
-export interface TokenInfo {
-  login: string;
-  permission: 'write' | 'read';
-}
+import { writeRefusal, type Permission, type TokenInfo } from './tokens.js';
 
 export interface Fault {
   method?: string;
@@ -77,6 +73,8 @@ interface Route {
   method: string;
   template: string;
   operationId: string;
+  /** The permission a write through this route needs (reads need none here). */
+  needs?: Permission;
   handler: (ctx: RequestContext) => Promise<{ status: number; body?: unknown }>;
 }
 
@@ -285,8 +283,8 @@ export class GitHubServer {
         this.violations.push(`${route.operationId} request body: ${describeErrors(ops.request)}`);
       const repo = this.repos.get(`${params['owner']}/${params['repo']}`.toLowerCase());
       if (!repo) throw new HttpError(404, 'Not Found');
-      if (method !== 'GET' && token.permission !== 'write')
-        throw new HttpError(403, 'Resource not accessible by integration');
+      const refusal = route.needs && writeRefusal(token, route.needs);
+      if (refusal) throw new HttpError(403, refusal);
       const out = await route.handler({ params, query: url.searchParams, body, token, repo });
       this.checkResponse(route.operationId, out.status, out.body);
       return send(out.status, out.body);
@@ -340,11 +338,12 @@ export class GitHubServer {
         if (s === undefined) ok = false;
         else if (t.startsWith('{')) {
           const name = t.slice(1, -1);
-          // the last parameter may hold slashes (refs, paths), sent encoded or not
-          params[name] = decodeURIComponent(i === tpl.length - 1 ? segs.slice(i).join('/') : s);
+          // a ref or path, last in its template, may hold slashes, sent encoded or not
+          const greedy = i === tpl.length - 1 && (name === 'ref' || name === 'path');
+          params[name] = decodeURIComponent(greedy ? segs.slice(i).join('/') : s);
         } else if (t !== s) ok = false;
       }
-      if (ok && (segs.length === tpl.length || tpl[tpl.length - 1]!.startsWith('{')))
+      if (ok && (segs.length === tpl.length || /^\{(ref|path)\}$/.test(tpl[tpl.length - 1]!)))
         return { route, params };
     }
     return undefined;
@@ -363,6 +362,35 @@ export class GitHubServer {
       url: `${this.apiRepoUrl(repo)}/git/${ref}`,
       object: { type: 'commit', sha, url: `${this.apiRepoUrl(repo)}/git/commits/${sha}` },
     };
+  }
+
+  /** GET /repos/{owner}/{repo}: `permissions` (the user's role) only for tokens that act as a user. */
+  private repositoryJson(repo: RepoState, token: TokenInfo) {
+    const example = this.openapi.example('full-repository') as Record<string, unknown>;
+    const [owner, name] = repo.fullName.split('/') as [string, string];
+    const { permissions: _examplePermissions, ...rest } = example;
+    const out: Record<string, unknown> = {
+      ...rest,
+      name,
+      full_name: repo.fullName,
+      owner: { ...(example['owner'] as object), login: owner },
+      html_url: `${this.serverUrl}/${repo.fullName}`,
+      url: this.apiRepoUrl(repo),
+      default_branch: 'main',
+      // the description's example lacks this required field
+      has_discussions: false,
+    };
+    if (token.kind !== 'installation') {
+      const rank = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(token.role);
+      out['permissions'] = {
+        admin: rank >= 4,
+        maintain: rank >= 3,
+        push: rank >= 2,
+        triage: rank >= 1,
+        pull: true,
+      };
+    }
+    return out;
   }
 
   private pullJson(
@@ -485,113 +513,151 @@ export class GitHubServer {
   // ---- routes ----
 
   private buildRoutes(): Route[] {
-    const R = (method: string, template: string, operationId: string, handler: Route['handler']): Route => ({
+    const R = (
+      method: string,
+      template: string,
+      operationId: string,
+      handler: Route['handler'],
+      needs?: Permission,
+    ): Route => ({
       method,
       template,
       operationId,
       handler,
+      ...(needs ? { needs } : {}),
     });
     return [
+      R('GET', '/repos/{owner}/{repo}', 'repos/get', async ({ repo, token }) => ({
+        status: 200,
+        body: this.repositoryJson(repo, token),
+      })),
       R('GET', '/repos/{owner}/{repo}/git/ref/{ref}', 'git/get-ref', async ({ repo, params }) => {
         const ref = `refs/${params['ref']}`;
         const sha = await repo.git.resolveRef(ref);
         if (!sha) throw new HttpError(404, 'Not Found');
         return { status: 200, body: this.refJson(repo, ref, sha) };
       }),
-      R('POST', '/repos/{owner}/{repo}/git/refs', 'git/create-ref', async ({ repo, body }) => {
-        const ref = String(body['ref'] ?? '');
-        const sha = String(body['sha'] ?? '');
-        if (!/^refs\/[^/]+\/.+/.test(ref) || ref.split('/').length < 3)
-          throw new HttpError(422, 'Reference name must start with refs/ and have at least two slashes.');
-        if ((await repo.git.objectType(sha)) !== 'commit') throw new HttpError(422, 'Object does not exist');
-        if (!(await repo.git.updateRef(ref, sha, undefined)))
-          throw new HttpError(422, 'Reference already exists');
-        return { status: 201, body: this.refJson(repo, ref, sha) };
-      }),
-      R('PATCH', '/repos/{owner}/{repo}/git/refs/{ref}', 'git/update-ref', async ({ repo, params, body }) => {
-        const ref = `refs/${params['ref']}`;
-        const sha = String(body['sha'] ?? '');
-        const current = await repo.git.resolveRef(ref);
-        if (!current) throw new HttpError(422, 'Reference does not exist');
-        if ((await repo.git.objectType(sha)) !== 'commit') throw new HttpError(422, 'Object does not exist');
-        if (body['force'] !== true && !(await repo.git.isAncestor(current, sha)))
-          throw new HttpError(422, 'Update is not a fast forward');
-        // compare-and-swap against the head we checked, so a concurrent update between check and write also fails
-        if (!(await repo.git.updateRef(ref, sha, current)))
-          throw new HttpError(422, 'Update is not a fast forward');
-        return { status: 200, body: this.refJson(repo, ref, sha) };
-      }),
-      R('POST', '/repos/{owner}/{repo}/git/trees', 'git/create-tree', async ({ repo, body }) => {
-        const base = body['base_tree'] as string | undefined;
-        if (base !== undefined && (await repo.git.objectType(base)) !== 'tree')
-          throw new HttpError(422, 'base_tree is not a valid tree oid');
-        const entries: { path: string; mode: string; sha: string | null }[] = [];
-        for (const e of (body['tree'] as Record<string, unknown>[]) ?? []) {
-          const path = String(e['path']);
-          const mode = String(e['mode']);
-          if (typeof e['content'] === 'string')
-            entries.push({ path, mode, sha: await repo.git.hashBlob(e['content']) });
-          else if (e['sha'] === null) entries.push({ path, mode, sha: null });
-          else {
-            const sha = String(e['sha']);
-            if (!(await repo.git.objectType(sha)))
-              throw new HttpError(422, `tree.sha ${sha} is not a valid blob`);
-            entries.push({ path, mode, sha });
+      R(
+        'POST',
+        '/repos/{owner}/{repo}/git/refs',
+        'git/create-ref',
+        async ({ repo, body }) => {
+          const ref = String(body['ref'] ?? '');
+          const sha = String(body['sha'] ?? '');
+          if (!/^refs\/[^/]+\/.+/.test(ref) || ref.split('/').length < 3)
+            throw new HttpError(422, 'Reference name must start with refs/ and have at least two slashes.');
+          if ((await repo.git.objectType(sha)) !== 'commit')
+            throw new HttpError(422, 'Object does not exist');
+          if (!(await repo.git.updateRef(ref, sha, undefined)))
+            throw new HttpError(422, 'Reference already exists');
+          return { status: 201, body: this.refJson(repo, ref, sha) };
+        },
+        'contents',
+      ),
+      R(
+        'PATCH',
+        '/repos/{owner}/{repo}/git/refs/{ref}',
+        'git/update-ref',
+        async ({ repo, params, body }) => {
+          const ref = `refs/${params['ref']}`;
+          const sha = String(body['sha'] ?? '');
+          const current = await repo.git.resolveRef(ref);
+          if (!current) throw new HttpError(422, 'Reference does not exist');
+          if ((await repo.git.objectType(sha)) !== 'commit')
+            throw new HttpError(422, 'Object does not exist');
+          if (body['force'] !== true && !(await repo.git.isAncestor(current, sha)))
+            throw new HttpError(422, 'Update is not a fast forward');
+          // compare-and-swap against the head we checked, so a concurrent update between check and write also fails
+          if (!(await repo.git.updateRef(ref, sha, current)))
+            throw new HttpError(422, 'Update is not a fast forward');
+          return { status: 200, body: this.refJson(repo, ref, sha) };
+        },
+        'contents',
+      ),
+      R(
+        'POST',
+        '/repos/{owner}/{repo}/git/trees',
+        'git/create-tree',
+        async ({ repo, body }) => {
+          const base = body['base_tree'] as string | undefined;
+          if (base !== undefined && (await repo.git.objectType(base)) !== 'tree')
+            throw new HttpError(422, 'base_tree is not a valid tree oid');
+          const entries: { path: string; mode: string; sha: string | null }[] = [];
+          for (const e of (body['tree'] as Record<string, unknown>[]) ?? []) {
+            const path = String(e['path']);
+            const mode = String(e['mode']);
+            if (typeof e['content'] === 'string')
+              entries.push({ path, mode, sha: await repo.git.hashBlob(e['content']) });
+            else if (e['sha'] === null) entries.push({ path, mode, sha: null });
+            else {
+              const sha = String(e['sha']);
+              if (!(await repo.git.objectType(sha)))
+                throw new HttpError(422, `tree.sha ${sha} is not a valid blob`);
+              entries.push({ path, mode, sha });
+            }
           }
-        }
-        const sha = await repo.git.writeTree(base, entries);
-        const tree = (await repo.git.lsTree(sha)).map((e) => ({
-          path: e.path,
-          mode: e.mode,
-          type: e.type,
-          sha: e.sha,
-          ...(e.size !== undefined ? { size: e.size } : {}),
-          url: `${this.apiRepoUrl(repo)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
-        }));
-        return {
-          status: 201,
-          body: { sha, url: `${this.apiRepoUrl(repo)}/git/trees/${sha}`, tree, truncated: false },
-        };
-      }),
-      R('POST', '/repos/{owner}/{repo}/git/commits', 'git/create-commit', async ({ repo, body, token }) => {
-        const tree = String(body['tree']);
-        const parents = ((body['parents'] as string[]) ?? []).map(String);
-        if ((await repo.git.objectType(tree)) !== 'tree') throw new HttpError(422, 'Tree SHA does not exist');
-        for (const p of parents)
-          if ((await repo.git.objectType(p)) !== 'commit')
-            throw new HttpError(422, 'Parent SHA does not exist or is not a commit object');
-        const date = now();
-        const who = { name: token.login, email: `${token.login}@users.noreply.example.com`, date };
-        const message = String(body['message']);
-        const sha = await repo.git.commitTree(tree, parents, message, who);
-        const web = `${this.serverUrl}/${repo.fullName}`;
-        const person = { name: who.name, email: who.email, date };
-        return {
-          status: 201,
-          body: {
-            sha,
-            node_id: Buffer.from(`commit:${sha}`).toString('base64'),
-            url: `${this.apiRepoUrl(repo)}/git/commits/${sha}`,
-            html_url: `${web}/commit/${sha}`,
-            author: person,
-            committer: person,
-            message,
-            tree: { sha: tree, url: `${this.apiRepoUrl(repo)}/git/trees/${tree}` },
-            parents: parents.map((p) => ({
-              sha: p,
-              url: `${this.apiRepoUrl(repo)}/git/commits/${p}`,
-              html_url: `${web}/commit/${p}`,
-            })),
-            verification: {
-              verified: false,
-              reason: 'unsigned',
-              signature: null,
-              payload: null,
-              verified_at: null,
+          const sha = await repo.git.writeTree(base, entries);
+          const tree = (await repo.git.lsTree(sha)).map((e) => ({
+            path: e.path,
+            mode: e.mode,
+            type: e.type,
+            sha: e.sha,
+            ...(e.size !== undefined ? { size: e.size } : {}),
+            url: `${this.apiRepoUrl(repo)}/git/${e.type === 'tree' ? 'trees' : 'blobs'}/${e.sha}`,
+          }));
+          return {
+            status: 201,
+            body: { sha, url: `${this.apiRepoUrl(repo)}/git/trees/${sha}`, tree, truncated: false },
+          };
+        },
+        'contents',
+      ),
+      R(
+        'POST',
+        '/repos/{owner}/{repo}/git/commits',
+        'git/create-commit',
+        async ({ repo, body, token }) => {
+          const tree = String(body['tree']);
+          const parents = ((body['parents'] as string[]) ?? []).map(String);
+          if ((await repo.git.objectType(tree)) !== 'tree')
+            throw new HttpError(422, 'Tree SHA does not exist');
+          for (const p of parents)
+            if ((await repo.git.objectType(p)) !== 'commit')
+              throw new HttpError(422, 'Parent SHA does not exist or is not a commit object');
+          const date = now();
+          const who = { name: token.login, email: `${token.login}@users.noreply.example.com`, date };
+          const message = String(body['message']);
+          const sha = await repo.git.commitTree(tree, parents, message, who);
+          const web = `${this.serverUrl}/${repo.fullName}`;
+          const person = { name: who.name, email: who.email, date };
+          return {
+            status: 201,
+            body: {
+              sha,
+              node_id: Buffer.from(`commit:${sha}`).toString('base64'),
+              url: `${this.apiRepoUrl(repo)}/git/commits/${sha}`,
+              html_url: `${web}/commit/${sha}`,
+              author: person,
+              committer: person,
+              message,
+              tree: { sha: tree, url: `${this.apiRepoUrl(repo)}/git/trees/${tree}` },
+              parents: parents.map((p) => ({
+                sha: p,
+                url: `${this.apiRepoUrl(repo)}/git/commits/${p}`,
+                html_url: `${web}/commit/${p}`,
+              })),
+              verification: {
+                verified: false,
+                reason: 'unsigned',
+                signature: null,
+                payload: null,
+                verified_at: null,
+              },
             },
-          },
-        };
-      }),
+          };
+        },
+        'contents',
+      ),
       R('GET', '/repos/{owner}/{repo}/pulls', 'pulls/list', async ({ repo, query }) => {
         const state = query.get('state') ?? 'open';
         const head = query.get('head');
@@ -607,41 +673,47 @@ export class GitHubServer {
         for (const p of list) body.push(this.pullJson(repo, p, 'simple', await this.pullShas(repo, p)));
         return { status: 200, body };
       }),
-      R('POST', '/repos/{owner}/{repo}/pulls', 'pulls/create', async ({ repo, body, token }) => {
-        const head = String(body['head'] ?? '').replace(/^[^:]+:/, '');
-        const base = String(body['base'] ?? '');
-        const headSha = await repo.git.resolveRef(`refs/heads/${head}`);
-        const baseSha = await repo.git.resolveRef(`refs/heads/${base}`);
-        if (!headSha || !baseSha) throw new HttpError(422, 'Validation Failed');
-        if (repo.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base))
-          throw new HttpError(
-            422,
-            `A pull request already exists for ${repo.fullName.split('/')[0]}:${head}.`,
-          );
-        if (await repo.git.isAncestor(headSha, baseSha))
-          throw new HttpError(422, `No commits between ${base} and ${head}`);
-        const at = now();
-        const number = this.nextId++;
-        const pr: PullRequest = {
-          number,
-          nodeId: Buffer.from(`PR_${repo.fullName}_${number}`).toString('base64'),
-          repo: repo.fullName,
-          title: String(body['title'] ?? ''),
-          body: String(body['body'] ?? ''),
-          head,
-          base,
-          state: 'open',
-          draft: body['draft'] === true,
-          labels: [],
-          reviewers: [],
-          teamReviewers: [],
-          user: token.login,
-          createdAt: at,
-          updatedAt: at,
-        };
-        repo.pulls.push(pr);
-        return { status: 201, body: this.pullJson(repo, pr, 'full', { head: headSha, base: baseSha }) };
-      }),
+      R(
+        'POST',
+        '/repos/{owner}/{repo}/pulls',
+        'pulls/create',
+        async ({ repo, body, token }) => {
+          const head = String(body['head'] ?? '').replace(/^[^:]+:/, '');
+          const base = String(body['base'] ?? '');
+          const headSha = await repo.git.resolveRef(`refs/heads/${head}`);
+          const baseSha = await repo.git.resolveRef(`refs/heads/${base}`);
+          if (!headSha || !baseSha) throw new HttpError(422, 'Validation Failed');
+          if (repo.pulls.some((p) => p.state === 'open' && p.head === head && p.base === base))
+            throw new HttpError(
+              422,
+              `A pull request already exists for ${repo.fullName.split('/')[0]}:${head}.`,
+            );
+          if (await repo.git.isAncestor(headSha, baseSha))
+            throw new HttpError(422, `No commits between ${base} and ${head}`);
+          const at = now();
+          const number = this.nextId++;
+          const pr: PullRequest = {
+            number,
+            nodeId: Buffer.from(`PR_${repo.fullName}_${number}`).toString('base64'),
+            repo: repo.fullName,
+            title: String(body['title'] ?? ''),
+            body: String(body['body'] ?? ''),
+            head,
+            base,
+            state: 'open',
+            draft: body['draft'] === true,
+            labels: [],
+            reviewers: [],
+            teamReviewers: [],
+            user: token.login,
+            createdAt: at,
+            updatedAt: at,
+          };
+          repo.pulls.push(pr);
+          return { status: 201, body: this.pullJson(repo, pr, 'full', { head: headSha, base: baseSha }) };
+        },
+        'pullRequests',
+      ),
       R('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', 'pulls/get', async ({ repo, params }) => {
         const pr = this.findPull(repo, params['pull_number']!);
         return { status: 200, body: this.pullJson(repo, pr, 'full', await this.pullShas(repo, pr)) };
@@ -658,6 +730,7 @@ export class GitHubServer {
           pr.updatedAt = now();
           return { status: 200, body: this.pullJson(repo, pr, 'full', await this.pullShas(repo, pr)) };
         },
+        'pullRequests',
       ),
       R(
         'POST',
@@ -668,6 +741,7 @@ export class GitHubServer {
           for (const l of (body['labels'] as string[]) ?? []) if (!pr.labels.includes(l)) pr.labels.push(l);
           return { status: 200, body: pr.labels.map((l, i) => this.labelJson(repo, l, i)) };
         },
+        'pullRequests',
       ),
       R(
         'POST',
@@ -679,6 +753,7 @@ export class GitHubServer {
           pr.teamReviewers.push(...((body['team_reviewers'] as string[]) ?? []));
           return { status: 201, body: this.pullJson(repo, pr, 'simple', await this.pullShas(repo, pr)) };
         },
+        'pullRequests',
       ),
     ];
   }

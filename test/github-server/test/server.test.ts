@@ -17,7 +17,30 @@ for (const prefix of ['', '/api/v3'] as const) {
     beforeAll(async () => {
       server = await GitHubServer.start({
         prefix,
-        tokens: { w: { login: 'bot', permission: 'write' }, r: { login: 'reader', permission: 'read' } },
+        tokens: {
+          w: { kind: 'classic', login: 'bot', role: 'write' },
+          r: { kind: 'classic', login: 'reader', role: 'read' },
+          ghp_maintainer: { kind: 'classic', login: 'maintainer', role: 'maintain' },
+          github_pat_contents_only: {
+            kind: 'fine-grained',
+            login: 'dev',
+            role: 'admin',
+            contents: 'write',
+            pullRequests: 'read',
+          },
+          ghs_app: {
+            kind: 'installation',
+            login: 'craftista[bot]',
+            contents: 'write',
+            pullRequests: 'write',
+          },
+          ghs_app_read: {
+            kind: 'installation',
+            login: 'reader[bot]',
+            contents: 'read',
+            pullRequests: 'read',
+          },
+        },
       });
       seed = await mkdtemp(join(tmpdir(), 'seed-'));
       await mkdir(join(seed, 'env'), { recursive: true });
@@ -109,6 +132,62 @@ for (const prefix of ['', '/api/v3'] as const) {
         gh.graphql('query { repository(owner: "acme", name: "gitops") { noSuchField } }'),
       ).rejects.toThrow(/noSuchField/);
       expect(server.violations.splice(0)).toHaveLength(1);
+    });
+
+    it('answers each token kind as GitHub does: a user role for PATs, none for an App installation', async () => {
+      const client = (token: string) =>
+        createOctokit({ token, baseUrl: server.apiUrl, log: quiet, writeIntervalMs: 0, retries: 0 });
+      const o = { owner: 'acme', repo: 'gitops' };
+      const viewer = async (token: string) =>
+        (
+          await client(token).graphql<{ repository: { viewerPermission: string | null } }>(
+            'query v { repository(owner: "acme", name: "gitops") { viewerPermission } }',
+          )
+        ).repository.viewerPermission;
+      expect(await viewer('ghp_maintainer')).toBe('MAINTAIN');
+      expect(await viewer('r')).toBe('READ');
+      // a fine-grained PAT shows its user's role, whatever the token itself was granted
+      expect(await viewer('github_pat_contents_only')).toBe('ADMIN');
+      expect(await viewer('ghs_app')).toBeNull();
+
+      const repo = async (token: string) => (await client(token).rest.repos.get(o)).data;
+      expect((await repo('ghp_maintainer')).permissions).toEqual({
+        admin: false,
+        maintain: true,
+        push: true,
+        triage: true,
+        pull: true,
+      });
+      expect((await repo('r')).permissions?.push).toBe(false);
+      const app = await repo('ghs_app');
+      expect(app.full_name).toBe('acme/gitops');
+      expect(app).not.toHaveProperty('permissions');
+
+      // writes are decided by the token's grants (fine-grained, App) and by the user's role (PATs)
+      const tree = (token: string) =>
+        client(token).rest.git.createTree({ ...o, tree: [{ path: 'a', mode: '100644', content: 'a' }] });
+      await expect(tree('github_pat_contents_only')).resolves.toMatchObject({ status: 201 });
+      await expect(tree('ghs_app')).resolves.toMatchObject({ status: 201 });
+      await expect(tree('ghs_app_read')).rejects.toMatchObject({
+        status: 403,
+        message: expect.stringMatching(/^Resource not accessible by integration/),
+      });
+      await expect(tree('r')).rejects.toMatchObject({
+        status: 403,
+        message: expect.stringMatching(/^Must have push access to repository/),
+      });
+      await expect(
+        client('github_pat_contents_only').rest.pulls.create({
+          ...o,
+          title: 't',
+          head: 'bump',
+          base: 'main',
+        }),
+      ).rejects.toMatchObject({
+        status: 403,
+        message: expect.stringMatching(/^Resource not accessible by personal access token/),
+      });
+      expect(server.violations).toEqual([]);
     });
 
     it('refuses without a token, with a bad one, and writes with a read-only one', async () => {
