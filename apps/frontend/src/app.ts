@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,19 +23,18 @@ export const viewsDir = path.resolve(here, '../views');
 export const publicDir = path.resolve(here, '../public');
 
 export interface AppDeps {
-  config: Pick<FrontendConfig, 'APP_VERSION' | 'VOTE_RATE_LIMIT' | 'VOTE_RATE_WINDOW_MS' | 'TRUST_PROXY'>;
+  config: FrontendConfig;
   backends: Backends;
+  /** Closed when the app drains. */
   voteStream: VoteStream;
   logger: Logger;
-  /** Signs the client cookie and CSRF tokens. */
-  secret: string;
   systemInfo: SystemInfo;
   metrics?: HttpMetrics;
   now?: () => Date;
 }
 
 export interface FrontendApp extends Express {
-  /** For graceful shutdown: /readyz answers 503 and event streams are ended. */
+  /** For graceful shutdown: /readyz answers 503, event streams are ended and the voting stream closed. */
   drain(): void;
 }
 
@@ -50,7 +50,13 @@ const ISSUES_COOKIE = /^\/(fragments\/.*)?$/;
 export function buildApp(deps: AppDeps): FrontendApp {
   const app = express() as FrontendApp;
   const metrics = deps.metrics ?? createHttpMetrics('frontend');
-  const identity = new Identity(deps.secret);
+  if (!deps.config.SESSION_SECRET) {
+    deps.logger.warn(
+      'SESSION_SECRET is not set: using a random secret, so cookies and vote forms are valid on this replica only until it restarts',
+    );
+  }
+  // Signs the client cookie and CSRF tokens.
+  const identity = new Identity(deps.config.SESSION_SECRET ?? randomBytes(32).toString('hex'));
   const limiter = new RateLimiter(deps.config.VOTE_RATE_LIMIT, deps.config.VOTE_RATE_WINDOW_MS);
   const lifecycle = { draining: false };
   const streams: StreamRegistry = new Set();
@@ -148,6 +154,7 @@ export function buildApp(deps: AppDeps): FrontendApp {
   app.drain = () => {
     lifecycle.draining = true;
     for (const end of streams) end();
+    deps.voteStream.close();
   };
   return app;
 }

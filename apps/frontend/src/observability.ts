@@ -1,15 +1,17 @@
-// What the service kit gives Fastify apps, for Express: request ids, W3C trace context continued and
-// forwarded (through @craftista/http-client's request context), one JSON log line per request, and
-// Prometheus metrics by route.
-import { randomUUID } from 'node:crypto';
+// The service kit's request conventions, wired into Express: request ids, W3C trace context continued and
+// forwarded (through @craftista/http-client's request context), the completion log line, and Prometheus
+// metrics by route.
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { requestContext } from '@craftista/http-client';
-import { startRequestSpan, type HttpMetrics } from '@craftista/service-kit/core';
+import {
+  isQuietRoute,
+  logCompletion,
+  requestIdOf,
+  startRequestSpan,
+  type HttpMetrics,
+} from '@craftista/service-kit/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const QUIET = new Set(['/livez', '/readyz', '/metrics']);
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -32,8 +34,7 @@ function routeLabel(req: Request, res: Response): string {
 export function observe(logger: Logger, metrics: HttpMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
-    const given = req.headers['x-request-id'];
-    req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    req.id = requestIdOf(req.headers['x-request-id']);
     res.setHeader('x-request-id', req.id);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const span = startRequestSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER }, parent);
@@ -47,18 +48,15 @@ export function observe(logger: Logger, metrics: HttpMetrics): RequestHandler {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-      if (QUIET.has(req.path) || (route === 'static' && res.statusCode < 400)) return;
-      logger.info(
-        {
-          reqId: req.id,
-          trace_id: span.spanContext().traceId,
-          method: req.method,
-          url: req.originalUrl,
-          statusCode: res.statusCode,
-          ms: Math.round(seconds * 1000),
-        },
-        'request completed',
-      );
+      if (isQuietRoute(req.path) || (route === 'static' && res.statusCode < 400)) return;
+      logCompletion(logger, {
+        reqId: req.id,
+        traceId: span.spanContext().traceId,
+        method: req.method,
+        url: req.originalUrl,
+        statusCode: res.statusCode,
+        ms: seconds * 1000,
+      });
     });
     context.with(active, next);
   };

@@ -67,10 +67,6 @@ export class VoteStream {
     return this.live;
   }
 
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-
   /** Adds a listener and connects upstream on first use; returns the function that removes it. */
   subscribe(listener: StreamListener): () => void {
     this.listeners.add(listener);

@@ -6,7 +6,11 @@ import { deadUrl, frontend, hangingServer, parsePage, type TestFrontend } from '
 describe('frontend alone (stage 1): every backend refuses connections', () => {
   let fe: TestFrontend;
   beforeAll(async () => {
-    fe = frontend({ catalogue: await deadUrl(), voting: await deadUrl(), recommendation: await deadUrl() });
+    fe = await frontend({
+      catalogue: await deadUrl(),
+      voting: await deadUrl(),
+      recommendation: await deadUrl(),
+    });
   });
   afterAll(() => fe.close());
 
@@ -87,7 +91,7 @@ describe('every backend hangs (accepts, never answers)', () => {
   let hang: Awaited<ReturnType<typeof hangingServer>>;
   beforeAll(async () => {
     hang = await hangingServer();
-    fe = frontend(
+    fe = await frontend(
       { catalogue: hang.url, voting: hang.url, recommendation: hang.url },
       { timeoutMs: 800, cacheTtlMs: 1000 },
     );

@@ -23,7 +23,7 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fe = frontend({ catalogue: await deadUrl(), recommendation: await deadUrl(), voting: url });
+  fe = await frontend({ catalogue: await deadUrl(), recommendation: await deadUrl(), voting: url });
 });
 
 afterAll(() => {

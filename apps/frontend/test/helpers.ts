@@ -2,10 +2,11 @@ import net from 'node:net';
 import http from 'node:http';
 import { once } from 'node:events';
 import { freePort, startService, type ServiceProcess } from '@craftista/testkit';
-import { pino } from 'pino';
 import { buildApp, type FrontendApp } from '../src/app.js';
-import { Backends, type BackendUrls } from '../src/backends.js';
-import { VoteStream } from '../src/vote-stream.js';
+import type { Backends, BackendUrls } from '../src/backends.js';
+import { openDependencies } from '../src/compose.js';
+import { readConfig } from '../src/config.js';
+import type { VoteStream } from '../src/vote-stream.js';
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123';
 
@@ -16,38 +17,35 @@ export interface TestFrontend {
   close(): void;
 }
 
-/** The frontend as main.ts builds it, on the given backends, without a listener (supertest serves it). */
-export function frontend(
+/**
+ * The frontend composed as main.ts composes it, on the given backends, without a listener (supertest serves
+ * it); counts recover faster than in production, and the page shows a fixed host.
+ */
+export async function frontend(
   urls: BackendUrls,
   options: { cacheTtlMs?: number; timeoutMs?: number; voteRateLimit?: number; pollMs?: number } = {},
-): TestFrontend {
-  const backends = new Backends({
-    urls,
-    timeoutMs: options.timeoutMs ?? 800,
-    cacheTtlMs: options.cacheTtlMs ?? 0,
+): Promise<TestFrontend> {
+  const config = readConfig({
+    CATALOGUE_URL: urls.catalogue,
+    VOTING_URL: urls.voting,
+    RECOMMENDATION_URL: urls.recommendation,
+    APP_VERSION: '9.9.9',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: SECRET,
+    BACKEND_TIMEOUT_MS: String(options.timeoutMs ?? 800),
+    CACHE_TTL_MS: String(options.cacheTtlMs ?? 0),
+    VOTE_RATE_LIMIT: String(options.voteRateLimit ?? 1000),
   });
-  const voteStream = new VoteStream({
-    votingUrl: urls.voting,
-    readCounts: () => backends.votes({ fresh: true }),
+  const deps = await openDependencies(config, {
     pollMs: options.pollMs ?? 500,
     backoffMs: 100,
     maxBackoffMs: 500,
-    onVote: (e) => backends.applyVote(e),
   });
   const app = buildApp({
-    config: {
-      APP_VERSION: '9.9.9',
-      VOTE_RATE_LIMIT: options.voteRateLimit ?? 1000,
-      VOTE_RATE_WINDOW_MS: 60_000,
-      TRUST_PROXY: undefined,
-    },
-    backends,
-    voteStream,
-    logger: pino({ level: 'silent' }),
-    secret: SECRET,
+    ...deps,
     systemInfo: { hostname: 'test-host', ipAddress: '192.0.2.7', isContainer: false, isKubernetes: false },
   });
-  return { app, backends, voteStream, close: () => voteStream.close() };
+  return { app, backends: deps.backends, voteStream: deps.voteStream, close: () => app.drain() };
 }
 
 export interface Backend3 {

@@ -11,7 +11,7 @@ let fe: TestFrontend;
 
 beforeAll(async () => {
   backends = await startBackends();
-  fe = frontend(backends.urls);
+  fe = await frontend(backends.urls);
   // Voting syncs the catalogue every second; wait until it knows the showcase.
   for (let i = 0; i < 100; i++) {
     const res = await fetch(`${backends.urls.voting}/api/origamis`);
@@ -184,7 +184,7 @@ describe('all three services up (stage 4)', () => {
   });
 
   it('limits votes per client with 429 and Retry-After', async () => {
-    const limited = frontend(backends.urls, { voteRateLimit: 2 });
+    const limited = await frontend(backends.urls, { voteRateLimit: 2 });
     try {
       const page = await request(limited.app).get('/');
       const cookie = cookieOf(page.headers['set-cookie']);
@@ -215,7 +215,7 @@ describe('all three services up (stage 4)', () => {
   });
 
   it('serves a page rendered once to many clients, each with a CSRF token of its own that works', async () => {
-    const cached = frontend(backends.urls, { cacheTtlMs: 60_000 });
+    const cached = await frontend(backends.urls, { cacheTtlMs: 60_000 });
     try {
       const first = await request(cached.app).get('/');
       const second = await request(cached.app).get('/');

@@ -75,7 +75,7 @@ describe.each(['absent', 'broken'] as const)('voting stream %s, voting itself up
   beforeAll(async () => {
     voting = await votingServer();
     voting.state.stream = kind;
-    fe = frontend({ catalogue: await deadUrl(), voting: voting.url, recommendation: await deadUrl() });
+    fe = await frontend({ catalogue: await deadUrl(), voting: voting.url, recommendation: await deadUrl() });
   });
   afterEach(() => browser?.close());
   afterAll(() => {
