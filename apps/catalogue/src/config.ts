@@ -1,6 +1,6 @@
 import { baseEnv, durationMs, loadConfig, storeUrl, z } from '@craftista/config';
 
-export const CatalogueEnv = z.object({
+const CatalogueEnv = z.object({
   ...baseEnv(5000),
   /** Unset: the embedded in-memory store (what `npm run dev` uses without Docker). */
   MONGODB_URL: storeUrl(/^mongodb(\+srv)?$/, 'mongodb://mongo:27017/catalogue').optional(),

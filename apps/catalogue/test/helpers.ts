@@ -2,7 +2,7 @@ import { buildApp, type CatalogueDeps } from '../src/app.js';
 import { openDependencies } from '../src/compose.js';
 import { readConfig, type CatalogueConfig } from '../src/config.js';
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** The app on the embedded store (no URL) or on MongoDB at `mongodbUrl`, composed as main.ts composes it. */
 export async function catalogueApp(

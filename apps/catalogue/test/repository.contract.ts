@@ -1,6 +1,5 @@
 // The repository contract: the same cases run against MongoDB and the in-memory store.
 import type { Product } from '@craftista/contracts';
-import { StoreUnavailableError } from '@craftista/service-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuplicateIdError, type ProductRepository } from '../src/repository/index.js';
 import { seedProducts } from '../src/seed.js';
@@ -172,5 +171,3 @@ export function repositoryContract(name: string, target: ContractTarget): void {
     });
   });
 }
-
-export { StoreUnavailableError };

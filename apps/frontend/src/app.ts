@@ -19,8 +19,8 @@ import type { VoteStream } from './vote-stream.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The same from src/ (tsx) and dist/ (node): views and public sit beside them. */
-export const viewsDir = path.resolve(here, '../views');
-export const publicDir = path.resolve(here, '../public');
+const viewsDir = path.resolve(here, '../views');
+const publicDir = path.resolve(here, '../public');
 
 export interface AppDeps {
   config: FrontendConfig;

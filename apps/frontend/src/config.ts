@@ -1,6 +1,6 @@
 import { baseEnv, durationMs, httpUrl, loadConfig, parseConfig, z } from '@craftista/config';
 
-export const FrontendEnv = z.object({
+const FrontendEnv = z.object({
   ...baseEnv(3000),
   CATALOGUE_URL: httpUrl().default('http://catalogue:5000'),
   VOTING_URL: httpUrl().default('http://voting:8080'),

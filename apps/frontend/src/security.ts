@@ -3,7 +3,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 
-export const CLIENT_COOKIE = 'craftista_client';
+const CLIENT_COOKIE = 'craftista_client';
 const ONE_YEAR_S = 365 * 24 * 3600;
 const ID = /^[0-9a-f-]{36}$/;
 

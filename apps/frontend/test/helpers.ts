@@ -8,7 +8,7 @@ import { openDependencies } from '../src/compose.js';
 import { readConfig } from '../src/config.js';
 import type { VoteStream } from '../src/vote-stream.js';
 
-export const SECRET = 'test-secret-test-secret-test-secret-0123';
+const SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface TestFrontend {
   app: FrontendApp;

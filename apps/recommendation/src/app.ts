@@ -19,10 +19,10 @@ export interface RecommendationDeps {
   seedItems?: PoolItem[];
 }
 
-export const seedFile = new URL('../data/daily-origami.json', import.meta.url);
+const seedFile = new URL('../data/daily-origami.json', import.meta.url);
 
 /** The seed pool (the original's seven daily origami), effective since the first cycle's Monday. */
-export function seedPool(
+function seedPool(
   items: PoolItem[] = DailyPool.parse(JSON.parse(readFileSync(seedFile, 'utf8'))),
 ): PoolVersion {
   return { effectiveFrom: SEED_ANCHOR, version: poolVersion(items), items };

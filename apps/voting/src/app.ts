@@ -36,7 +36,7 @@ declare module 'fastify' {
   }
 }
 
-export const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export async function buildApp(deps: VotingDeps): Promise<Service> {
   const { config, pool } = deps;

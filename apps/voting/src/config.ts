@@ -1,6 +1,6 @@
 import { baseEnv, durationMs, httpUrl, loadConfig, storeUrl, z } from '@craftista/config';
 
-export const VotingEnv = z.object({
+const VotingEnv = z.object({
   ...baseEnv(8080),
   /** PostgreSQL; unset = embedded PGlite (development only, data in memory). */
   DATABASE_URL: storeUrl(/^postgres(ql)?$/, 'postgres://user:pass@postgres:5432/voting').optional(),

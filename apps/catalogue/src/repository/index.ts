@@ -4,7 +4,7 @@ import { createMongoRepository } from './mongo.js';
 import type { ProductRepository } from './types.js';
 
 export * from './types.js';
-export { createMemoryRepository, createMongoRepository };
+export { createMemoryRepository };
 
 /** MongoDB when a URL is given (database from its path, else "catalogue"), else the in-memory store. */
 export function openRepository(mongodbUrl: string | undefined, timeoutMs: number): ProductRepository {

@@ -2,7 +2,7 @@ import { HttpError } from '@craftista/service-kit';
 import type { preValidationHookHandler } from 'fastify';
 
 /** The path of the first key that starts with "$" or contains "." (MongoDB operators and dotted paths). */
-export function unsafeKey(value: unknown, path = ''): string | undefined {
+function unsafeKey(value: unknown, path = ''): string | undefined {
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
       const found = unsafeKey(item, `${path}[${i}]`);

@@ -8,7 +8,7 @@ import type { VoteCounts } from '../backends.js';
 import { sameOrigin } from '../security.js';
 import { overLimit, tooManyVotes, type RouteDeps } from './shared.js';
 
-export const PAGE_SIZE = 6;
+const PAGE_SIZE = 6;
 const MAX_SHOWN = 240;
 
 export interface PageDeps extends RouteDeps {
