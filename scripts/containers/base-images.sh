@@ -24,7 +24,10 @@ SKIP='^(perl|perl-modules-.*|libperl.*|lib.*-perl|debconf|dpkg|adduser|passwd|uc
 
 say() { echo "base-images: $*" >&2; }
 
-recipe=$(cat "$0" "$here"/standins/* | sha256sum | cut -c1-16)
+# The machine's CA bundle goes into the Node images (NODE_EXTRA_CA_CERTS), so npm inside an image build trusts what
+# the host trusts (a TLS-inspecting egress proxy, for one); it is part of the recipe.
+CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+recipe=$(cat "$0" "$here"/standins/* "$CA_BUNDLE" | sha256sum | cut -c1-16)
 
 # Unpacks the Debian packages named (and everything they depend on, recommends excluded) into a root filesystem.
 debian_root() {
@@ -42,8 +45,8 @@ debian_root() {
   for name in $(apt-get install --simulate -qq -o Dir::State::status="$status" -o APT::Install-Recommends=false "$@" |
     awk '$1 == "Inst" { print $2 }'); do
     [[ $name =~ $SKIP ]] && continue
-    f=$(ls "$debs/${name%%:*}"_*.deb | head -n 1)
-    dpkg-deb --fsys-tarfile "$f" | tar -x --keep-directory-symlink -C "$root"
+    f=("$debs/${name%%:*}"_*.deb)
+    dpkg-deb --fsys-tarfile "${f[0]}" | tar -x --keep-directory-symlink -C "$root"
   done
   rm -rf "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/info" "$root/usr/share/lintian"
   ldconfig -r "$root"
@@ -78,7 +81,8 @@ node_parts() {
     rm "$dir.tmp"/*.tgz
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
-  mkdir -p "$root/usr/local/bin" "$root/usr/local/lib"
+  mkdir -p "$root/usr/local/bin" "$root/usr/local/lib" "$root/etc/ssl/certs"
+  cp "$CA_BUNDLE" "$root/etc/ssl/certs/ca-certificates.crt"
   cp -a "$dir/bin/node" "$root/usr/local/bin/node"
   cp -a "$dir/lib/node_modules" "$root/usr/local/lib/"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
@@ -130,7 +134,7 @@ build_craftista_local_node_20() {
   account "$root" node:1000:/home/node
   node_parts "$root"
   import craftista-local/node:20 "$root" "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    "ENV NODE_VERSION=$NODE_VERSION" 'CMD ["node"]'
+    "ENV NODE_VERSION=$NODE_VERSION NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" 'CMD ["node"]'
 }
 
 build_craftista_local_postgres_15() {

@@ -231,9 +231,14 @@ describe('docker/Dockerfile', () => {
     },
   );
 
-  it('installs production dependencies only in the image it ships', () => {
+  it("ships the Node runtime without npm and the build stage's production output only", () => {
     expect(dockerfileText).toMatch(/npm prune --omit=dev/);
     const runtimeCopies = stageInstructions('runtime').filter((i) => i.keyword === 'COPY');
-    expect(runtimeCopies.every((c) => c.args.includes('--from=build'))).toBe(true);
+    expect(runtimeCopies.map((c) => c.args.find((a) => a.startsWith('--from=')))).toEqual([
+      '--from=node',
+      '--from=build',
+    ]);
+    const node = stageInstructions('node').map((i) => `${i.keyword} ${i.args.join(' ')}`);
+    expect(node.join('\n')).toMatch(/RUN rm -rf \/usr\/local\/lib\/node_modules /);
   });
 });
