@@ -1,5 +1,5 @@
 import { ErrorBody, z } from '@craftista/contracts';
-import type { FastifyReply, FastifySchemaValidationError } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifySchemaValidationError, RouteOptions } from 'fastify';
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'the request is malformed',
@@ -17,8 +17,29 @@ const DESCRIPTIONS: Record<number, string> = {
 export const errorResponses = (...codes: number[]): Record<number, z.ZodType> =>
   Object.fromEntries(codes.map((code) => [code, ErrorBody.describe(DESCRIPTIONS[code] ?? 'error')]));
 
-/** A response without a body (304, 204), described in OpenAPI. */
-export const noBody = (description: string) => z.null().describe(description);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Every documented route declares the answers the kit itself gives before its handler runs: 400 for a
+ * request its schemas refuse, and for methods with a body 413 (over the body limit) and 415 (not JSON).
+ */
+export function declareRequestErrors(app: FastifyInstance): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = route.schema as { hide?: boolean; response?: object } | undefined;
+    if (!schema || schema.hide) return;
+    const withBody = [route.method].flat().some((method) => BODY_METHODS.has(method));
+    route.schema = {
+      ...schema,
+      response: { ...errorResponses(400, ...(withBody ? [413, 415] : [])), ...schema.response },
+    };
+  });
+}
+
+/**
+ * A response without a body (304, 204): `type: "null"` is what makes @fastify/swagger document it without
+ * content (zod's OpenAPI 3.0 output for z.null() is a nullable string, which it would list as JSON).
+ */
+export const noBody = (description: string) => z.null().meta({ type: 'null', description });
 
 /**
  * One sentence for the zod issues of a request part: `body.name: Too big...; body: additional properties

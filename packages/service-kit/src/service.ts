@@ -29,10 +29,12 @@ import { ADMIN_SCHEME, registerAdminAuth } from './auth.js';
 import { registerDocsPage } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { Readiness, registerHealth } from './health.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
+import { registerMethodNotAllowed } from './method-not-allowed.js';
 import { RequestLogger, requestLoggerFactory } from './request-logger.js';
 import { isQuietRoute, logCompletion, requestIdOf } from './requests.js';
-import { formatValidation } from './schemas.js';
+import { declareRequestErrors, formatValidation } from './schemas.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { initTracing, shutdownTracing } from './tracing.js';
 
@@ -161,7 +163,10 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     done();
   });
 
-  // Before swagger, so the routes it collects already carry their security requirement.
+  registerJsonBodyParser(app);
+  registerMethodNotAllowed(app);
+  // Before swagger, so the routes it collects already carry their security requirement and error answers.
+  declareRequestErrors(app);
   const adminToken = meta.adminToken ? config[meta.adminToken] : undefined;
   registerAdminAuth(app, meta.name, meta.adminToken, typeof adminToken === 'string' ? adminToken : undefined);
   await app.register(swagger, {
