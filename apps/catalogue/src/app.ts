@@ -1,11 +1,18 @@
-import { fileURLToPath } from 'node:url';
 import type { Product } from '@craftista/contracts';
-import { createService, registerInfoPage, type Service } from '@craftista/service-kit';
+import { createService, type Service, type ServiceMeta } from '@craftista/service-kit';
 import { CatalogueCache } from './cache.js';
 import type { CatalogueConfig } from './config.js';
 import type { ProductRepository } from './repository/index.js';
 import { productRoutes } from './routes/products.js';
 import { seedProducts } from './seed.js';
+
+const SERVICE: ServiceMeta = {
+  name: 'catalogue',
+  description: 'Craftista origami catalogue',
+  adminToken: 'CATALOGUE_ADMIN_TOKEN',
+  docs: true,
+  infoPage: new URL('../static/info-page.json', import.meta.url),
+};
 
 export interface CatalogueDeps {
   config: CatalogueConfig;
@@ -24,15 +31,7 @@ export interface CatalogueDeps {
  */
 export async function buildApp(deps: CatalogueDeps): Promise<Service> {
   const { repository, config } = deps;
-  const app = await createService(
-    {
-      name: 'catalogue',
-      description: 'Craftista origami catalogue',
-      adminToken: 'CATALOGUE_ADMIN_TOKEN',
-      docs: true,
-    },
-    config,
-  );
+  const app = await createService(SERVICE, config);
   if (repository.kind === 'memory') {
     app.log.warn(
       'MONGODB_URL is not set: running on the embedded in-memory catalogue (changes are lost on restart); set MONGODB_URL=mongodb://host:27017/catalogue to use MongoDB',
@@ -67,22 +66,6 @@ export async function buildApp(deps: CatalogueDeps): Promise<Service> {
     await repository.close();
   });
 
-  registerInfoPage(app, {
-    title: 'Products API',
-    heading: 'Welcome to the Craftista Products API',
-    paragraphs: ['This is a backend service to which Craftista Frontend Connects.'],
-    links: [
-      { href: '/api/products', label: 'All Products' },
-      { href: '/api/products/1', label: 'Product 1' },
-      { href: '/docs', label: 'API documentation' },
-      { href: '/openapi.json', label: 'OpenAPI description' },
-    ],
-    version: config.APP_VERSION,
-    logo: {
-      file: fileURLToPath(new URL('../static/images/logo.jpg', import.meta.url)),
-      url: '/static/images/logo.jpg',
-    },
-  });
   await app.register(productRoutes, { repository, cache });
   return app;
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DailyPool } from '@craftista/contracts';
-import { createService, registerInfoPage, type Service } from '@craftista/service-kit';
+import { createService, type Service, type ServiceMeta } from '@craftista/service-kit';
 import { Calendar } from './calendar.js';
 import type { RecommendationConfig } from './config.js';
 import { Picker, systemClock, type Clock } from './picker.js';
@@ -9,6 +8,13 @@ import type { PickStore } from './repository/store.js';
 import { origamiRoutes } from './routes/origami.js';
 import { poolRoutes } from './routes/pool.js';
 import { poolVersion, SEED_ANCHOR, type PoolItem, type PoolVersion } from './schedule.js';
+
+const SERVICE: ServiceMeta = {
+  name: 'recommendation',
+  description: 'The origami of the day: one pick per calendar day, the same on every replica',
+  adminToken: 'RECOMMENDATION_ADMIN_TOKEN',
+  infoPage: new URL('../static/info-page.json', import.meta.url),
+};
 
 export interface RecommendationDeps {
   config: RecommendationConfig;
@@ -30,14 +36,7 @@ function seedPool(
 
 export async function buildApp(deps: RecommendationDeps): Promise<Service> {
   const { config, store } = deps;
-  const app = await createService(
-    {
-      name: 'recommendation',
-      description: 'The origami of the day: one pick per calendar day, the same on every replica',
-      adminToken: 'RECOMMENDATION_ADMIN_TOKEN',
-    },
-    config,
-  );
+  const app = await createService(SERVICE, config);
   if (store.kind === 'embedded') {
     app.log.warn(
       'embedded mode: daily picks are kept in this process only; set REDIS_URL to share them between replicas',
@@ -56,22 +55,6 @@ export async function buildApp(deps: RecommendationDeps): Promise<Service> {
   app.readiness.detail('timeZone', () => picker.calendar.timeZone);
   app.addHook('onClose', () => store.close());
 
-  registerInfoPage(app, {
-    title: 'Recommendation Engine',
-    heading: 'Welcome to Daily Origami Recommendation Service',
-    paragraphs: [
-      'This is a backend service to which Craftista Frontend Connects to fetch the Origami of the Day: one pick per calendar day, the same on every replica.',
-    ],
-    links: [
-      { href: '/api/origami-of-the-day', label: 'Origami of the Day' },
-      { href: '/api/recommendation-status', label: 'Service Status' },
-    ],
-    version: config.APP_VERSION,
-    logo: {
-      file: fileURLToPath(new URL('../static/images/logo.png', import.meta.url)),
-      url: '/static/images/logo.png',
-    },
-  });
   await app.register(origamiRoutes, { picker, store });
   await app.register(poolRoutes, { picker });
   return app;

@@ -1,7 +1,7 @@
 // Builds the voting service from injected dependencies: a pg pool (real PostgreSQL or embedded PGlite),
 // how live updates travel, and the catalogue client. compose.ts opens the real ones.
 import type { AxiosInstance } from '@craftista/http-client';
-import { createService, registerInfoPage, type Service } from '@craftista/service-kit';
+import { createService, type Service, type ServiceMeta } from '@craftista/service-kit';
 import { migrate, pingPostgres } from '@craftista/stores/postgres';
 import type pg from 'pg';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,13 @@ import { PostgresOrigamiRepository } from './repository/postgres.js';
 import { origamiRoutes } from './routes/origamis.js';
 import { CatalogueSync } from './sync.js';
 import { VoteBatcher } from './vote-batcher.js';
+
+const SERVICE: ServiceMeta = {
+  name: 'voting',
+  description: 'Votes for origami, exact and durable, on PostgreSQL.',
+  adminToken: 'VOTING_ADMIN_TOKEN',
+  infoPage: new URL('../static/info-page.json', import.meta.url),
+};
 
 export interface VotingDeps {
   config: VotingConfig;
@@ -40,14 +47,7 @@ const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export async function buildApp(deps: VotingDeps): Promise<Service> {
   const { config, pool } = deps;
-  const app = await createService(
-    {
-      name: 'voting',
-      description: 'Votes for origami, exact and durable, on PostgreSQL.',
-      adminToken: 'VOTING_ADMIN_TOKEN',
-    },
-    config,
-  );
+  const app = await createService(SERVICE, config);
   if (deps.embedded) {
     app.log.warn(
       'DATABASE_URL is not set: using embedded PGlite in memory (votes are lost on exit); set DATABASE_URL=postgres://... for PostgreSQL',
@@ -130,18 +130,6 @@ export async function buildApp(deps: VotingDeps): Promise<Service> {
   }
 
   await app.register(origamiRoutes, { repository, batcher, feed, heartbeatMs: config.SSE_HEARTBEAT_MS });
-  registerInfoPage(app, {
-    title: 'Craftista Voting Service',
-    heading: 'Welcome to the Craftista Voting Service',
-    paragraphs: ['This service allows users to vote on their favorite origamis.'],
-    links: [
-      { href: '/api/origamis', label: 'Origamis API' },
-      { href: '/api/origamis/1/votes', label: 'Votes Submitted to the 1st Origamis' },
-      { href: '/api/origamis?sort=votes', label: 'Leaderboard' },
-      { href: '/openapi.json', label: 'OpenAPI description' },
-    ],
-    version: config.APP_VERSION,
-    logo: { file: fileURLToPath(new URL('../static/logo.png', import.meta.url)), url: '/static/logo.png' },
-  });
+
   return app;
 }

@@ -2,5 +2,4 @@ export { createService, type Service, type ServiceConfig, type ServiceMeta } fro
 export { runService } from './run.js';
 export { HttpError, StoreUnavailableError } from './errors.js';
 export { errorResponses, noBody, sendEncodedJson } from './schemas.js';
-export { registerInfoPage } from './info-page.js';
 export type { FastifyPluginAsyncZod as ServicePlugin } from 'fastify-type-provider-zod';

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from '@craftista/contracts';
 import type { FastifyInstance } from 'fastify';
 import { HTML_SECURITY_HEADERS } from './security-headers.js';
 import { systemInfo, type SystemInfo } from './system-info.js';
@@ -65,6 +67,21 @@ ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 </footer>
 </body>
 </html>`;
+}
+
+/** A page file: the words and links as the original service had them, and its logo beside the file. */
+const PageFile = z.strictObject({
+  title: z.string(),
+  heading: z.string(),
+  paragraphs: z.array(z.string()),
+  links: z.array(z.strictObject({ href: z.string(), label: z.string() })),
+  logo: z.strictObject({ file: z.string().describe('relative to the page file'), url: z.string() }),
+});
+
+/** Reads a page file (JSON, see PageFile); the version comes from the running service. */
+export function readInfoPage(file: URL, version: string): InfoPage {
+  const page = PageFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+  return { ...page, version, logo: { ...page.logo, file: fileURLToPath(new URL(page.logo.file, file)) } };
 }
 
 /** Serves the page at `/` (rendered once: its contents do not change while the process runs) and the logo. */

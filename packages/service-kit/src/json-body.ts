@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError } from './errors.js';
 
 /** Deeper JSON than any Craftista body needs (a product is 3 levels); also keeps recursive walks shallow. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const OPEN_OBJECT = 0x7b;

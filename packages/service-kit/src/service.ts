@@ -28,6 +28,7 @@ import { requestContext } from '@craftista/http-client';
 import { ADMIN_SCHEME, registerAdminAuth } from './auth.js';
 import { registerDocsPage } from './docs.js';
 import { registerErrorHandling } from './errors.js';
+import { readInfoPage, registerInfoPage } from './info-page.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
@@ -47,6 +48,8 @@ export interface ServiceMeta {
   adminToken?: string;
   /** Serve GET /docs, an HTML index of the OpenAPI operations. */
   docs?: boolean;
+  /** Serve GET /, the service's landing page, from this page file (JSON: title, heading, paragraphs, links, logo). */
+  infoPage?: URL;
   /** Largest accepted request body in bytes; default 100 KiB. */
   bodyLimit?: number;
   /**
@@ -179,6 +182,7 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (meta.docs) registerDocsPage(app, meta.adminToken);
+  if (meta.infoPage) registerInfoPage(app, readInfoPage(meta.infoPage, config.APP_VERSION));
 
   registerErrorHandling(app);
   registerHealth(app, app.readiness);
