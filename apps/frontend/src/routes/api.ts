@@ -1,4 +1,4 @@
-// The original frontend's JSON routes, same paths and shapes (reference §2.2), now cached, bounded in time
+// The original frontend's JSON routes, same paths and shapes, now cached, bounded in time
 // and protected against cross-site vote requests and vote floods.
 import { OrigamiId } from '@craftista/contracts';
 import { Router } from 'express';
