@@ -189,7 +189,16 @@ describe('stage 4: all services up', () => {
     await context.close();
   });
 
-  it('ran without console errors (no Content-Security-Policy violation, no script error)', () => {
+  it('ran without console errors (no Content-Security-Policy violation, no script error)', async () => {
+    // Its own visit, so that run alone it still loads the page and runs its script: load more cards, vote.
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await open(context, frontend.url);
+    await page.mouse.wheel(0, 20_000);
+    await expect.poll(() => page.locator('.product').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(12);
+    const before = await count(page, '2');
+    await page.locator('#origami-2 .vote-button').click();
+    await expect.poll(() => count(page, '2'), { timeout: 10_000 }).toBe(before + 1);
+    await context.close();
     expect(problems).toEqual([]);
   });
 });
