@@ -427,6 +427,68 @@ describe('admin writes', () => {
   });
 });
 
+describe('poison input (issue 20)', () => {
+  const send = (method: 'POST' | 'PUT' | 'PATCH', url: string, payload: string | Buffer) =>
+    app.inject({ method, url, headers: { ...bearer, 'content-type': 'application/json' }, payload });
+  const product = (fields: Record<string, unknown>) =>
+    JSON.stringify({ ...newProduct, id: 'poison', ...fields });
+
+  it('refuses control characters in text fields with 400, and stores nothing', async () => {
+    for (const name of ['Crane\u0000', 'Cr\u0007ane', 'Crane\u001b[31m']) {
+      const res = await send('POST', '/api/products', product({ name }));
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json().error).toBe('validation_failed');
+    }
+    const patch = await send('PATCH', '/api/products/1', JSON.stringify({ description: 'a\u0000b' }));
+    expect(patch.statusCode).toBe(400);
+    expect(await repository.all()).toEqual(SEED);
+  });
+
+  it('answers JSON nested 5,000 levels deep (~30 kB) with 400 on POST, PUT and PATCH', async () => {
+    const deep = `{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(deep.length).toBeGreaterThan(10_000);
+    for (const [method, url] of [
+      ['POST', '/api/products'],
+      ['PUT', '/api/products/1'],
+      ['PATCH', '/api/products/1'],
+    ] as const) {
+      const res = await send(method, url, deep);
+      expect(res.statusCode, method).toBe(400);
+      expect(res.json().error).toBe('invalid_json');
+    }
+  });
+
+  it('coerces no wrongly typed value: each is a 400', async () => {
+    for (const fields of [{ id: false }, { tags: [false] }, { description: 42 }, { name: null }]) {
+      const res = await send('POST', '/api/products', product(fields));
+      expect(res.statusCode, JSON.stringify(fields)).toBe(400);
+    }
+    expect(await ids()).not.toContain('false');
+  });
+
+  it('refuses invalid UTF-8 and lone surrogates with 400 instead of storing U+FFFD', async () => {
+    const badBytes = Buffer.concat([
+      Buffer.from(product({ name: 'Cr' }).slice(0, -2)),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]);
+    for (const body of [badBytes, product({ name: 'Crane \ud800' })]) {
+      const res = await send('POST', '/api/products', body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_json');
+    }
+    expect(await ids()).not.toContain('poison');
+  });
+
+  it('answers TRACE and QUERY on its routes with 405 and an Allow header', async () => {
+    for (const method of ['TRACE', 'QUERY'] as const) {
+      const res = await app.inject({ method, url: '/api/products' });
+      expect(res.statusCode, method).toBe(405);
+      expect(res.headers.allow).toContain('GET');
+    }
+  });
+});
+
 describe('several replicas on one database', () => {
   it('two app instances seeding the same empty database at once store each product exactly once', async () => {
     const url = new URL(db.url);

@@ -28,7 +28,7 @@ interface Today {
 
 export class DatePickError extends Error {
   constructor(
-    readonly code: 'invalid_date' | 'date_in_future',
+    readonly code: 'invalid_date' | 'date_before_1970' | 'date_in_future',
     message: string,
   ) {
     super(message);
@@ -92,12 +92,11 @@ export class Picker {
 
   /** The pick of `value` (YYYY-MM-DD): past days as they were, today as today; future days refused. */
   async pickOn(value: string): Promise<Pick> {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value) && value < '1970-01-01')
+      throw new DatePickError('date_before_1970', `${value} is before 1970, the first day with a pick`);
     const date = parseDate(value);
     if (!date)
-      throw new DatePickError(
-        'invalid_date',
-        `"${value}" is not a calendar date written YYYY-MM-DD (from 1970)`,
-      );
+      throw new DatePickError('invalid_date', `"${value}" is not a calendar date written YYYY-MM-DD`);
     const today = this.todayDate();
     if (date > today)
       throw new DatePickError(

@@ -118,7 +118,7 @@ describe('origami of the day on Redis', () => {
     for (let i = 1; i < names.length; i++) expect(names[i]).not.toBe(names[i - 1]);
   });
 
-  it('answers ?date= with past days as they were, today as today, and 400 for future or invalid dates', async () => {
+  it('answers ?date= with past days as they were, today as today, 404 for days without a pick and 400 for invalid dates', async () => {
     const clock = ManualClock.at('2025-03-12T10:00:00Z');
     const a = await replica(clock);
     const served: Awaited<ReturnType<typeof today>>[] = [];
@@ -133,9 +133,11 @@ describe('origami of the day on Redis', () => {
     // A day nobody asked for is computed, identically on every replica.
     expect((await pickOf(b, '2024-07-01')).body).toEqual((await pickOf(a, '2024-07-01')).body);
     const future = await pickOf(b, '2025-03-16');
-    expect(future).toMatchObject({ status: 400, body: { error: 'date_in_future' } });
+    expect(future).toMatchObject({ status: 404, body: { error: 'date_in_future' } });
+    expect(await pickOf(b, '1969-12-31')).toMatchObject({ status: 404, body: { error: 'date_before_1970' } });
     for (const bad of ['2025-02-29', '15-03-2025', 'today', '2025-3-1'])
-      expect(await pickOf(b, bad), bad).toMatchObject({ status: 400, body: { error: 'invalid_date' } });
+      expect(await pickOf(b, bad), bad).toMatchObject({ status: 400, body: { error: 'validation_failed' } });
+    expect((await b.inject('/api/origami-of-the-day?date=')).statusCode).toBe(400);
   });
 
   it('replaces the pool from tomorrow on without changing any day already picked', async () => {
@@ -158,7 +160,11 @@ describe('origami of the day on Redis', () => {
 
     expect((await put(pool)).statusCode).toBe(401);
     expect((await put(pool, 'wrong-token-0123456789')).statusCode).toBe(401);
-    expect((await put([pool[0], pool[0]], ADMIN_TOKEN)).json()).toMatchObject({ error: 'duplicate_name' });
+    const twice = await put([pool[0], pool[0]], ADMIN_TOKEN);
+    expect({ status: twice.statusCode, ...twice.json() }).toMatchObject({
+      status: 409,
+      error: 'duplicate_name',
+    });
     expect((await put([{ name: 'Crane' }], ADMIN_TOKEN)).statusCode).toBe(400);
     const replaced = await put(pool, ADMIN_TOKEN);
     expect(replaced.statusCode).toBe(200);

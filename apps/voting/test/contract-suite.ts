@@ -256,6 +256,16 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect((await post({ id: 'swan', name: 'Again' }, ADMIN_TOKEN)).statusCode).toBe(409);
       expect((await post({ id: 'owl', name: 'Owl', admin: true }, ADMIN_TOKEN)).statusCode).toBe(400);
       expect((await post({ id: "o'; drop table origami;--", name: 'x' }, ADMIN_TOKEN)).statusCode).toBe(400);
+      // A NUL in the name was a 500 (PostgreSQL 22021); no value is coerced into another type.
+      for (const junk of [
+        { id: 'owl', name: 'Owl\u0000' },
+        { id: 'owl', name: 'Owl', votes: null },
+        { id: false, name: 'Owl' },
+        { id: 'owl', name: 7 },
+      ]) {
+        const res = await post(junk, ADMIN_TOKEN);
+        expect(res.statusCode, JSON.stringify(junk)).toBe(400);
+      }
       expect((await h.app.inject('/api/origamis/owl')).statusCode).toBe(404);
       expect((await vote('swan', 'swan-fan')).json()).toEqual({ id: 'swan', name: 'Origami Swan', votes: 1 });
     });

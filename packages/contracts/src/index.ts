@@ -7,7 +7,14 @@ export const OrigamiId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, "_" or "-"');
 
-const text = (max: number) => z.string().min(1).max(max);
+/**
+ * Text fields refuse control characters other than tab, line feed and carriage return: NUL cannot be
+ * stored by PostgreSQL (SQLSTATE 22021), and the others are not text anyone writes on purpose.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROLS = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$/;
+const text = (max: number) =>
+  z.string().min(1).max(max).regex(NO_CONTROLS, 'control characters are not allowed (tab and newlines are)');
 /** Image paths are served by the frontend (`/static/images/...`) or absolute http(s) URLs. */
 const ImageUrl = z
   .string()

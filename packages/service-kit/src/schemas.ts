@@ -20,13 +20,14 @@ export const errorResponses = (...codes: number[]): Record<number, z.ZodType> =>
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * Every documented route declares the answers the kit itself gives before its handler runs: 400 for a
+ * Every route that documents its answers also declares the ones the kit itself gives before its handler runs: 400 for a
  * request its schemas refuse, and for methods with a body 413 (over the body limit) and 415 (not JSON).
  */
 export function declareRequestErrors(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const schema = route.schema as { hide?: boolean; response?: object } | undefined;
-    if (!schema || schema.hide) return;
+    // A route that documents no answers (a stream) keeps swagger's default one.
+    if (!schema?.response || schema.hide) return;
     const withBody = [route.method].flat().some((method) => BODY_METHODS.has(method));
     route.schema = {
       ...schema,

@@ -42,9 +42,10 @@ const ListQuery = z.strictObject({
   q: z.string().min(1).max(100).optional().describe('case-insensitive text in the name'),
 });
 
+// minProperties says in OpenAPI what the refinement checks.
 const NonEmptyPatch = ProductPatch.refine((fields) => Object.keys(fields).length > 0, {
   error: 'name at least one field to change',
-});
+}).meta({ minProperties: 1 });
 
 const notModified = noBody('not modified');
 

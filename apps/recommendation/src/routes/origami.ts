@@ -4,7 +4,10 @@ import { DatePickError, type Picker } from '../picker.js';
 import type { PickStore } from '../repository/store.js';
 
 const DayQuery = z.object({
-  date: z.string().optional().describe('a past or today’s date, YYYY-MM-DD'),
+  date: z.iso
+    .date()
+    .optional()
+    .describe('a calendar date, YYYY-MM-DD; days before 1970 or after today have no pick (404)'),
 });
 
 export const origamiRoutes: ServicePlugin<{ picker: Picker; store: PickStore }> = async (
@@ -17,7 +20,7 @@ export const origamiRoutes: ServicePlugin<{ picker: Picker; store: PickStore }> 
       schema: {
         summary: "The origami of the day (today's, or a past day's with ?date=YYYY-MM-DD)",
         querystring: DayQuery,
-        response: { 200: OrigamiOfTheDay, ...errorResponses(400) },
+        response: { 200: OrigamiOfTheDay, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -30,7 +33,9 @@ export const origamiRoutes: ServicePlugin<{ picker: Picker; store: PickStore }> 
       try {
         return await picker.pickOn(date);
       } catch (error) {
-        if (error instanceof DatePickError) throw new HttpError(400, error.code, error.message);
+        // A real date without a pick is a resource that does not exist (yet): 404, as the schema allows it.
+        if (error instanceof DatePickError)
+          throw new HttpError(error.code === 'invalid_date' ? 400 : 404, error.code, error.message);
         throw error;
       }
     },

@@ -48,7 +48,7 @@ export const poolRoutes: ServicePlugin<{ picker: Picker }> = async (app, { picke
       schema: {
         summary: 'Replace the pool from tomorrow on (admin); days already picked never change',
         body: DailyPool,
-        response: { 200: PoolChange, ...errorResponses(400, 503) },
+        response: { 200: PoolChange, ...errorResponses(409, 503) },
       },
     },
     async (request) => {
@@ -56,7 +56,7 @@ export const poolRoutes: ServicePlugin<{ picker: Picker }> = async (app, { picke
       for (const item of request.body) {
         const key = item.name.toLowerCase();
         if (seen.has(key))
-          throw new HttpError(400, 'duplicate_name', `"${item.name}" appears twice in the pool`);
+          throw new HttpError(409, 'duplicate_name', `"${item.name}" appears twice in the pool`);
         seen.add(key);
       }
       const { pool, changed } = await orUnavailable(() => picker.replacePool(request.body));
