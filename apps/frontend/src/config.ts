@@ -1,4 +1,4 @@
-import { baseEnv, durationMs, httpUrl, loadConfig, parseConfig, z } from '@craftista/config';
+import { baseEnv, durationMs, httpUrl, loadConfig, z } from '@craftista/config';
 
 const FrontendEnv = z.object({
   ...baseEnv(3000),
@@ -20,4 +20,4 @@ const FrontendEnv = z.object({
 export type FrontendConfig = z.infer<typeof FrontendEnv>;
 
 export const readConfig = (env: Record<string, string | undefined> = process.env): FrontendConfig =>
-  env === process.env ? loadConfig(FrontendEnv, 'frontend', env) : parseConfig(FrontendEnv, env, 'frontend');
+  loadConfig(FrontendEnv, 'frontend', env);

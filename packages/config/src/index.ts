@@ -32,7 +32,10 @@ export function parseConfig<S extends z.ZodObject>(
   throw new ConfigError(problems, service);
 }
 
-/** For `main.ts`: parse or print one message naming every offending variable and exit 1. */
+/**
+ * Each app's `readConfig`: parses the process environment or prints one message naming every offending variable
+ * and exits 1; an environment passed in (tests) throws the ConfigError instead.
+ */
 export function loadConfig<S extends z.ZodObject>(
   schema: S,
   service: string,
@@ -41,7 +44,7 @@ export function loadConfig<S extends z.ZodObject>(
   try {
     return parseConfig(schema, env, service);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError && env === process.env) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

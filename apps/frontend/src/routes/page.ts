@@ -163,8 +163,9 @@ export function pageRoutes(deps: PageDeps): Router {
     const id = req.params.origamiId;
     const json = req.accepts(['html', 'json']) === 'json';
     const back = (query: string) => res.redirect(303, `/?${query}#origami-${encodeURIComponent(id)}`);
-    const body = req.body as Record<string, unknown> | undefined;
-    if (!sameOrigin(req) || !deps.identity.checkCsrf(res.locals.identity, body?._csrf)) {
+    // A urlencoded form, if any; checkCsrf accepts only a string equal to this client's token.
+    const csrf: unknown = req.body?._csrf;
+    if (!sameOrigin(req) || !deps.identity.checkCsrf(res.locals.identity, csrf)) {
       if (json) res.status(403).json({ error: 'csrf_failed', message: VOTE_ERRORS.expired });
       else back('vote_error=expired');
       return;
