@@ -1,7 +1,7 @@
 // npm run bench -w @craftista/catalogue: the list and one item under autocannon (100 connections, 10 s each),
 // next to a bare Fastify route in the same run. The app runs as a process on MongoDB (a FerretDB started here,
 // or $MONGODB_URL) when available, else on the embedded store; BENCH_STORE=memory forces the embedded store.
-// Targets (issue 3, 2-core machine): list >= 0.4 x bare, p99 <= 30 ms, RSS under load <= 120 MB.
+// Targets (2-core machine): list >= 0.4 x bare, p99 <= 30 ms, RSS under load <= 120 MB.
 import {
   buildForBench,
   compare,

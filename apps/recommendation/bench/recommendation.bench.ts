@@ -1,6 +1,6 @@
 // npm run bench -w @craftista/recommendation: GET /api/origami-of-the-day on Redis next to a bare Fastify
 // route, each in its own process, measured in the same run.
-// Targets (issue 5, 2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms, RSS <= 120 MB.
+// Targets (2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms, RSS <= 120 MB.
 import {
   buildForBench,
   compare,
