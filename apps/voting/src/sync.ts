@@ -1,6 +1,8 @@
 // Catalogue sync: at start and every CATALOGUE_SYNC_INTERVAL_MS, read the catalogue's products through the
 // shared HTTP client and apply them in one transaction under an advisory lock (one replica at a time).
-// A failed or slow sync is logged and retried at the next tick; it never blocks requests or readiness.
+// A failed or slow sync is logged and retried at the next tick; it never blocks requests or readiness. A product
+// that breaks the catalogue's contract, or that PostgreSQL refuses, is skipped and logged; the rest is applied.
+// /readyz details and voting_catalogue_sync_skipped_products show what the last sync skipped.
 import { Product } from '@craftista/contracts';
 import type { AxiosInstance } from '@craftista/http-client';
 import type { FastifyBaseLogger } from 'fastify';
@@ -16,10 +18,24 @@ export interface SyncStatus {
   lastSuccessItems: number | null;
   lastAttemptAt: string | null;
   lastError: string | null;
+  /** Products the last applied sync skipped, with why. */
+  lastSkipped: SkippedProduct[];
+}
+
+export interface SkippedProduct {
+  id: string;
+  reason: string;
 }
 
 export type SyncOutcome =
-  | { kind: 'applied'; inserted: number; updated: number; retired: number; items: number }
+  | {
+      kind: 'applied';
+      inserted: number;
+      updated: number;
+      retired: number;
+      items: number;
+      skipped: SkippedProduct[];
+    }
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; error: string };
 
@@ -27,15 +43,20 @@ export type SyncOutcome =
  * Keeps the items with an id and name valid by the catalogue's contract; a malformed entry is skipped, not
  * fatal, and an image that breaks the contract is dropped.
  */
-function parseCatalogue(body: unknown): { items: CatalogueItem[]; rejected: number } {
+function parseCatalogue(body: unknown): { items: CatalogueItem[]; rejected: SkippedProduct[] } {
   if (!Array.isArray(body)) throw new Error('the catalogue did not answer a JSON array');
   const items: CatalogueItem[] = [];
   const seen = new Set<string>();
-  let rejected = 0;
+  const rejected: SkippedProduct[] = [];
   for (const entry of body as unknown[]) {
     const item = Item.safeParse(entry);
     if (!item.success) {
-      rejected += 1;
+      const id = (entry as { id?: unknown } | null)?.id;
+      const issue = item.error.issues[0];
+      rejected.push({
+        id: typeof id === 'string' || typeof id === 'number' ? String(id) : '(none)',
+        reason: `${issue?.path.join('.') || 'product'}: ${issue?.message ?? 'invalid'}`,
+      });
       continue;
     }
     const { id, name } = item.data;
@@ -56,6 +77,7 @@ export class CatalogueSync {
     lastSuccessItems: null,
     lastAttemptAt: null,
     lastError: null,
+    lastSkipped: [],
   };
   private readonly failures: Counter;
 
@@ -73,6 +95,14 @@ export class CatalogueSync {
       registers: [registry],
       collect() {
         this.set(status.lastSuccessAt ? Date.parse(status.lastSuccessAt) / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'voting_catalogue_sync_skipped_products',
+      help: 'Catalogue products the last applied sync skipped (contract broken or refused by PostgreSQL)',
+      registers: [registry],
+      collect() {
+        this.set(status.lastSkipped.length);
       },
     });
     this.failures = new Counter({
@@ -109,11 +139,16 @@ export class CatalogueSync {
     try {
       const response = await this.http.get('/api/products');
       const { items, rejected } = parseCatalogue(response.data);
-      if (rejected) this.log.warn({ rejected }, 'catalogue sync skipped malformed products');
       const applied = await this.repository.applyCatalogue(items);
-      outcome = applied
-        ? { kind: 'applied', ...applied, items: items.length }
-        : { kind: 'skipped', reason: 'another replica is syncing' };
+      if (applied) {
+        const skipped = [...rejected, ...applied.skipped];
+        if (skipped.length > 0)
+          this.log.warn({ skipped }, 'catalogue sync skipped products; applied the rest');
+        this.status.lastSkipped = skipped;
+        outcome = { kind: 'applied', ...applied, skipped, items: items.length - applied.skipped.length };
+      } else {
+        outcome = { kind: 'skipped', reason: 'another replica is syncing' };
+      }
       this.status.lastError = null;
     } catch (error) {
       this.failures.inc();

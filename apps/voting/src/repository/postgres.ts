@@ -2,7 +2,7 @@
 import { StoreUnavailableError } from '@craftista/service-kit';
 import { isPostgresUnavailable } from '@craftista/stores/postgres';
 import type pg from 'pg';
-import type { BatchResult, CatalogueItem, OrigamiRepository, OrigamiRow } from './types.js';
+import type { BatchResult, CatalogueApplied, CatalogueItem, OrigamiRepository, OrigamiRow } from './types.js';
 
 export const VOTES_CHANNEL = 'origami_votes';
 const SYNC_LOCK = 726_871_002;
@@ -145,9 +145,7 @@ export class PostgresOrigamiRepository implements OrigamiRepository {
    * names and images for known ones, vanished catalogue items marked inactive (never deleted, votes kept).
    * Returns undefined when another replica holds the lock (it is syncing right now).
    */
-  async applyCatalogue(
-    items: CatalogueItem[],
-  ): Promise<{ inserted: number; updated: number; retired: number } | undefined> {
+  async applyCatalogue(items: CatalogueItem[]): Promise<CatalogueApplied | undefined> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -165,17 +163,40 @@ export class PostgresOrigamiRepository implements OrigamiRepository {
         return undefined;
       }
       const ids = items.map((i) => i.id);
-      const upserted = await client.query<{ inserted: boolean }>(
-        `insert into origami as o (id, name, image_url, source)
-         select * , 'catalogue' from unnest($1::text[], $2::text[], $3::text[])
-         on conflict (id) do update
-           set name = excluded.name, image_url = excluded.image_url, active = true, source = 'catalogue',
-               updated_at = now()
-           where (o.name, o.image_url, o.active, o.source)
-             is distinct from (excluded.name, excluded.image_url, true, 'catalogue')
-         returning (xmax = 0) as inserted`,
-        [ids, items.map((i) => i.name), items.map((i) => i.image_url ?? null)],
-      );
+      const upsert = (batch: CatalogueItem[]) =>
+        client.query<{ inserted: boolean }>(
+          `insert into origami as o (id, name, image_url, source)
+           select * , 'catalogue' from unnest($1::text[], $2::text[], $3::text[])
+           on conflict (id) do update
+             set name = excluded.name, image_url = excluded.image_url, active = true, source = 'catalogue',
+                 updated_at = now()
+             where (o.name, o.image_url, o.active, o.source)
+               is distinct from (excluded.name, excluded.image_url, true, 'catalogue')
+           returning (xmax = 0) as inserted`,
+          [batch.map((i) => i.id), batch.map((i) => i.name), batch.map((i) => i.image_url ?? null)],
+        );
+      // All at once; when PostgreSQL refuses a value (a data exception, e.g. 22021 for a NUL), item by
+      // item, each behind a savepoint, so one bad product is skipped and the rest still applied.
+      const rows: { inserted: boolean }[] = [];
+      const skipped: { id: string; reason: string }[] = [];
+      await client.query('savepoint catalogue_all');
+      try {
+        rows.push(...(await upsert(items)).rows);
+      } catch (error) {
+        if (!isDataException(error)) throw error;
+        await client.query('rollback to savepoint catalogue_all');
+        for (const item of items) {
+          await client.query('savepoint catalogue_item');
+          try {
+            rows.push(...(await upsert([item])).rows);
+          } catch (itemError) {
+            if (!isDataException(itemError)) throw itemError;
+            await client.query('rollback to savepoint catalogue_item');
+            skipped.push({ id: item.id, reason: (itemError as Error).message });
+          }
+        }
+      }
+      const upserted = { rows };
       const retired = await client.query(
         `update origami set active = false, updated_at = now()
          where source = 'catalogue' and active and id <> all($1::text[])`,
@@ -184,11 +205,16 @@ export class PostgresOrigamiRepository implements OrigamiRepository {
       await client.query(
         `insert into catalogue_sync (last_success_at, items) values (now(), $1)
          on conflict (singleton) do update set last_success_at = excluded.last_success_at, items = excluded.items`,
-        [items.length],
+        [items.length - skipped.length],
       );
       await client.query('commit');
       const inserted = upserted.rows.filter((r) => r.inserted).length;
-      return { inserted, updated: upserted.rows.length - inserted, retired: retired.rowCount ?? 0 };
+      return {
+        inserted,
+        updated: upserted.rows.length - inserted,
+        retired: retired.rowCount ?? 0,
+        skipped,
+      };
     } catch (error) {
       broken = error as Error;
       await client.query('rollback').catch(() => undefined);
@@ -200,6 +226,10 @@ export class PostgresOrigamiRepository implements OrigamiRepository {
     }
   }
 }
+
+/** SQLSTATE class 22: PostgreSQL refused a value (not the connection, not a conflict). */
+const isDataException = (error: unknown): boolean =>
+  typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('22');
 
 const toOrigami = (r: { id: string; name: string; votes: string }): OrigamiRow => ({
   id: r.id,

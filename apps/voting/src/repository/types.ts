@@ -10,6 +10,14 @@ export interface CatalogueItem {
   image_url?: string | null;
 }
 
+/** What applying a catalogue snapshot did; `skipped`: products the store refused, the rest applied. */
+export interface CatalogueApplied {
+  inserted: number;
+  updated: number;
+  retired: number;
+  skipped: { id: string; reason: string }[];
+}
+
 /** What one batched vote statement did for one origami. */
 export interface BatchResult {
   /** false when the origami does not exist or is inactive: nothing was counted. */
@@ -47,7 +55,5 @@ export interface OrigamiRepository {
    * Applies a catalogue snapshot atomically, one replica at a time: undefined when another replica is
    * applying one right now.
    */
-  applyCatalogue(
-    items: CatalogueItem[],
-  ): Promise<{ inserted: number; updated: number; retired: number } | undefined>;
+  applyCatalogue(items: CatalogueItem[]): Promise<CatalogueApplied | undefined>;
 }
