@@ -18,10 +18,10 @@ export async function catalogueApp(
     }),
     ...overrides.config,
   };
-  const deps = openDependencies(config);
+  const deps = overrides.repository ? { config, repository: overrides.repository } : openDependencies(config);
   const app = await buildApp({ ...deps, ...overrides, config });
   await app.ready();
-  return { app, repository: overrides.repository ?? deps.repository };
+  return { app, repository: deps.repository };
 }
 
 export const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };

@@ -22,7 +22,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const viewsDir = path.resolve(here, '../views');
 const publicDir = path.resolve(here, '../public');
 
-export interface AppDeps {
+export interface FrontendDeps {
   config: FrontendConfig;
   backends: Backends;
   /** Closed when the app drains. */
@@ -47,7 +47,7 @@ declare module 'express-serve-static-core' {
 /** Pages that may hand a new browser its client-id cookie. */
 const ISSUES_COOKIE = /^\/(fragments\/.*)?$/;
 
-export function buildApp(deps: AppDeps): FrontendApp {
+export function buildApp(deps: FrontendDeps): FrontendApp {
   const app = express() as FrontendApp;
   const metrics = deps.metrics ?? createHttpMetrics('frontend');
   if (!deps.config.SESSION_SECRET) {

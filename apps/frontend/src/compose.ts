@@ -1,6 +1,6 @@
 import { initTracing, systemInfo } from '@craftista/service-kit/core';
 import { pino } from 'pino';
-import type { AppDeps } from './app.js';
+import type { FrontendDeps } from './app.js';
 import { Backends } from './backends.js';
 import type { FrontendConfig } from './config.js';
 import { VoteStream, type VoteStreamOptions } from './vote-stream.js';
@@ -9,7 +9,10 @@ import { VoteStream, type VoteStreamOptions } from './vote-stream.js';
 export type StreamTiming = Pick<VoteStreamOptions, 'pollMs' | 'backoffMs' | 'maxBackoffMs'>;
 
 /** The real dependencies the configuration names: the three backends, the voting stream, the logger. */
-export async function openDependencies(config: FrontendConfig, timing: StreamTiming = {}): Promise<AppDeps> {
+export async function openDependencies(
+  config: FrontendConfig,
+  timing: StreamTiming = {},
+): Promise<FrontendDeps> {
   await initTracing('frontend', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = pino({
     level: config.LOG_LEVEL,

@@ -4,7 +4,7 @@ import { createService, type Service, type ServiceMeta } from '@craftista/servic
 import { Calendar } from './calendar.js';
 import type { RecommendationConfig } from './config.js';
 import { Picker, systemClock, type Clock } from './picker.js';
-import type { PickStore } from './repository/store.js';
+import type { PickStore } from './repository/types.js';
 import { origamiRoutes } from './routes/origami.js';
 import { poolRoutes } from './routes/pool.js';
 import { poolVersion, SEED_ANCHOR, type PoolItem, type PoolVersion } from './schedule.js';

@@ -3,7 +3,7 @@
 // from the last pool history this process saw, marked provisional until the store is back.
 import type { FastifyBaseLogger } from 'fastify';
 import { addDays, Calendar, parseDate } from './calendar.js';
-import type { PickStore } from './repository/store.js';
+import type { PickStore } from './repository/types.js';
 import { Schedule, type Pick, type PoolItem, type PoolVersion, poolVersion } from './schedule.js';
 
 export interface Clock {

@@ -5,7 +5,7 @@ import { readConfig } from '../src/config.js';
 import type { Pick } from '../src/schedule.js';
 import type { Clock } from '../src/picker.js';
 import { RedisPickStore } from '../src/repository/redis-store.js';
-import type { PickStore } from '../src/repository/store.js';
+import type { PickStore } from '../src/repository/types.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -1,5 +1,5 @@
 import type { Pick, PoolVersion } from '../schedule.js';
-import type { PickStore } from './store.js';
+import type { PickStore } from './types.js';
 
 /** Embedded mode: the same semantics as the Redis store, in this process only. */
 export class MemoryPickStore implements PickStore {

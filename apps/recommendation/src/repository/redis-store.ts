@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { pingRedis } from '@craftista/stores/redis';
 import type { Pick, PoolVersion } from '../schedule.js';
-import type { PickStore } from './store.js';
+import type { PickStore } from './types.js';
 
 /**
  * Keys (all under `prefix`, default "recommendation:"):

@@ -1,7 +1,7 @@
 import { OrigamiOfTheDay, RecommendationStatus, z } from '@craftista/contracts';
 import { errorResponses, HttpError, sendEncodedJson, type ServicePlugin } from '@craftista/service-kit';
 import { DatePickError, type Picker } from '../picker.js';
-import type { PickStore } from '../repository/store.js';
+import type { PickStore } from '../repository/types.js';
 
 const DayQuery = z.object({
   date: z.iso
