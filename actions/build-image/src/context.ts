@@ -1,7 +1,6 @@
-// The part of the GitHub Actions context that tag computation needs, read from the runner's
-// environment and event payload file (no @actions/github, so tests feed recorded .env + .json pairs).
-import { readFileSync } from 'node:fs';
-import type { Env } from '@craftista/actions-shared/github-urls';
+// The part of the workflow run that tag computation needs, from @actions/github's context; tests hydrate that
+// context from recorded .env + event .json pairs.
+import { currentRepository, type GitHubContext } from '@craftista/actions-shared/github-urls';
 
 export interface BuildContext {
   eventName: string;
@@ -19,31 +18,18 @@ export interface EventPayload {
   [key: string]: unknown;
 }
 
-function required(env: Env, name: string): string {
-  const value = env[name];
+function required(value: string | undefined, variable: string): string {
   if (value === undefined || value === '')
-    throw new Error(`${name} is not set: is this running in GitHub Actions?`);
+    throw new Error(`${variable} is not set: is this running in GitHub Actions?`);
   return value;
 }
 
-export function contextFromEnv(
-  env: Env,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
-): BuildContext {
-  const eventPath = env['GITHUB_EVENT_PATH'];
-  let payload: EventPayload = {};
-  if (eventPath !== undefined && eventPath !== '') {
-    try {
-      payload = JSON.parse(readFile(eventPath)) as EventPayload;
-    } catch (err) {
-      throw new Error(`cannot read the event payload ${eventPath}: ${(err as Error).message}`);
-    }
-  }
+export function buildContext(context: GitHubContext): BuildContext {
   return {
-    eventName: required(env, 'GITHUB_EVENT_NAME'),
-    ref: required(env, 'GITHUB_REF'),
-    sha: required(env, 'GITHUB_SHA'),
-    repository: required(env, 'GITHUB_REPOSITORY'),
-    payload,
+    eventName: required(context.eventName, 'GITHUB_EVENT_NAME'),
+    ref: required(context.ref, 'GITHUB_REF'),
+    sha: required(context.sha, 'GITHUB_SHA'),
+    repository: required(currentRepository(context), 'GITHUB_REPOSITORY'),
+    payload: context.payload as EventPayload,
   };
 }

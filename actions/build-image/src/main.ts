@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionIO } from '@craftista/actions-shared/action-io';
-import { boolInput, execCommand, listInput } from '@craftista/actions-shared/exec';
+import { execCommand } from '@craftista/actions-shared/exec';
 import { commitUrl, repositoryUrl } from '@craftista/actions-shared/github-urls';
 import { getService, loadServicesConfig } from '@craftista/actions-shared/services-config';
 import { code, Summary } from '@craftista/actions-shared/summary';
-import { buildxArgs, parseBuildMetadata, parseCache, parseProvenance } from './buildx.js';
-import { contextFromEnv } from './context.js';
+import { buildxArgs, parseBuildMetadata } from './buildx.js';
+import { buildContext } from './context.js';
+import { getInputs } from './inputs.js';
 import { computeMeta } from './meta.js';
 
 export interface RunDeps {
@@ -18,47 +19,48 @@ export interface RunDeps {
 }
 
 export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
-  const config = loadServicesConfig(io.input('config') || undefined);
-  const service = getService(config, io.input('service'));
-  const ctx = contextFromEnv(io.env);
-  const defaultBranch = io.input('default-branch');
+  const inputs = getInputs(io);
+  const config = loadServicesConfig(inputs.config);
+  const service = getService(config, inputs.service);
+  const ctx = buildContext(io.context);
   const meta = computeMeta({
     image: service.image,
     title: service.name,
     context: ctx,
-    sourceUrl: repositoryUrl(ctx.repository, io.env),
-    ...(defaultBranch !== '' ? { defaultBranch } : {}),
+    sourceUrl: repositoryUrl(ctx.repository, io.context),
+    ...(inputs.defaultBranch !== undefined ? { defaultBranch: inputs.defaultBranch } : {}),
     now: (deps.now ?? (() => new Date()))(),
   });
 
   const tempRoot =
     io.env['RUNNER_TEMP'] !== undefined && io.env['RUNNER_TEMP'] !== '' ? io.env['RUNNER_TEMP'] : tmpdir();
   const metadataFile = join(mkdtempSync(join(tempRoot, 'build-image-')), 'metadata.json');
-  const push = boolInput('push', io.input('push'), false);
   const args = buildxArgs({
-    context: io.input('context') || '.',
+    context: inputs.context,
     dockerfile: service.dockerfile,
     ...(service.target !== undefined ? { target: service.target } : {}),
     tags: meta.tags,
     labels: meta.labels,
-    platforms: listInput(io.input('platforms')),
-    push,
-    load: boolInput('load', io.input('load'), false),
-    provenance: parseProvenance(io.input('provenance')),
-    cache: parseCache(io.input('cache')),
-    cacheScope: io.input('cache-scope') || service.name,
-    buildArgs: listInput(io.input('build-args'), /\n/),
+    platforms: inputs.platforms,
+    push: inputs.push,
+    load: inputs.load,
+    provenance: inputs.provenance,
+    cache: inputs.cache,
+    cacheScope: inputs.cacheScope || service.name,
+    buildArgs: inputs.buildArgs,
     metadataFile,
   });
 
   io.info(`${service.name}: ${meta.tags.join(', ')}`);
-  io.info(`docker ${args.join(' ')}`);
-  const result = await execCommand(deps.docker ?? 'docker', args, { env: { ...process.env, ...io.env } });
+  const result = await io.group(`docker buildx build ${service.name}`, () => {
+    io.info(`docker ${args.join(' ')}`);
+    return execCommand(deps.docker ?? 'docker', args, { env: { ...process.env, ...io.env } });
+  });
   if (result.code !== 0) throw new Error(`docker buildx build failed with exit code ${result.code}`);
 
   const built = existsSync(metadataFile) ? parseBuildMetadata(readFileSync(metadataFile, 'utf8')) : undefined;
   const digest = built?.digest ?? '';
-  if (push && digest === '')
+  if (inputs.push && digest === '')
     throw new Error('the image was pushed but buildx reported no containerimage.digest');
   if (digest === '')
     io.warning('buildx reported no digest (nothing was exported); the digest output is empty');
@@ -76,7 +78,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   io.output('digest', digest);
   io.output('image-ref', digest === '' ? '' : `${service.image}@${digest}`);
 
-  new Summary()
+  await new Summary()
     .heading(`Image ${service.name}`, 3)
     .table(
       ['Field', 'Value'],
@@ -84,10 +86,13 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
         ['Image', code(service.image)],
         ['Tags', meta.tagNames.map(code).join(' ')],
         ['Digest', digest === '' ? '(not exported)' : code(digest)],
-        ['Revision', `[${meta.revision.slice(0, 12)}](${commitUrl(ctx.repository, meta.revision, io.env)})`],
-        ['Pushed', push ? 'yes' : 'no'],
+        [
+          'Revision',
+          `[${meta.revision.slice(0, 12)}](${commitUrl(ctx.repository, meta.revision, io.context)})`,
+        ],
+        ['Pushed', inputs.push ? 'yes' : 'no'],
       ],
       { raw: true },
     )
-    .write(io.env);
+    .write(io);
 }

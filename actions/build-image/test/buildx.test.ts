@@ -8,7 +8,8 @@ import {
   parseProvenance,
   type BuildxOptions,
 } from '../src/buildx.js';
-import { contextFromEnv } from '../src/context.js';
+import { contextOf } from '@craftista/actions-shared';
+import { buildContext } from '../src/context.js';
 import { computeMeta } from '../src/meta.js';
 import { eventEnv, events } from './fixtures.js';
 
@@ -18,7 +19,7 @@ function optionsFor(event: string, overrides: Partial<BuildxOptions> = {}): Buil
   const meta = computeMeta({
     image,
     title: 'catalogue',
-    context: contextFromEnv(eventEnv(event)),
+    context: buildContext(contextOf(eventEnv(event))),
     sourceUrl: 'https://github.com/craftista/craftista',
     now: new Date('2026-11-28T07:30:00Z'),
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { repositoryUrl } from '@craftista/actions-shared';
-import { contextFromEnv } from '../src/context.js';
+import { contextOf, repositoryUrl } from '@craftista/actions-shared';
+import { buildContext } from '../src/context.js';
 import { computeMeta, sanitizeTag, semverTags } from '../src/meta.js';
 import { eventEnv } from './fixtures.js';
 
@@ -8,13 +8,13 @@ const image = 'ghcr.io/craftista/craftista-voting';
 const now = new Date('2026-11-28T07:30:00.000Z');
 
 function metaFor(event: string, extra: { defaultBranch?: string } = {}) {
-  const env = eventEnv(event);
-  const context = contextFromEnv(env);
+  const run = contextOf(eventEnv(event));
+  const context = buildContext(run);
   return computeMeta({
     image,
     title: 'voting',
     context,
-    sourceUrl: repositoryUrl(context.repository, env),
+    sourceUrl: repositoryUrl(context.repository, run),
     now,
     ...extra,
   });
@@ -112,7 +112,9 @@ describe('helpers', () => {
 
   it('reports an unreadable event payload and missing runner variables clearly', () => {
     const env = { ...eventEnv('push_main'), GITHUB_EVENT_PATH: '/nonexistent/event.json' };
-    expect(() => contextFromEnv(env)).toThrow(/cannot read the event payload \/nonexistent\/event.json/);
-    expect(() => contextFromEnv({ GITHUB_EVENT_NAME: 'push' })).toThrow(/GITHUB_REF is not set/);
+    expect(() => buildContext(contextOf(env))).toThrow(
+      /cannot read the event payload \/nonexistent\/event.json/,
+    );
+    expect(() => buildContext(contextOf({ GITHUB_EVENT_NAME: 'push' }))).toThrow(/GITHUB_REF is not set/);
   });
 });

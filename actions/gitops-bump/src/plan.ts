@@ -1,49 +1,5 @@
-// From the services configuration to the files and keys to edit, the branch name, and the token check.
-import { gitopsPaths, type ServiceConfig } from '@craftista/actions-shared';
-import type { FileTarget } from './gitops.js';
-import { parseImageReference, type ImageRef } from './yaml-edit.js';
-
-export function fileTargets(service: ServiceConfig, env: string): FileTarget[] {
-  const paths = gitopsPaths(service, env);
-  const out: FileTarget[] = [];
-  if (paths.kustomize)
-    out.push({ path: paths.kustomize, target: { kind: 'kustomize', image: service.image } });
-  if (paths.helm) out.push({ path: paths.helm.file, target: { kind: 'helm', key: paths.helm.key } });
-  return out;
-}
-
-/** craftista/<env>/<service>, or one batch branch for several services (suffixed with the source commit). */
-export function branchFor(env: string, services: string[], sourceSha?: string, kind = 'batch'): string {
-  if (services.length === 1) return `craftista/${env}/${services[0]}`;
-  return `craftista/${env}/${kind}${sourceSha ? `-${sourceSha.slice(0, 7)}` : ''}`;
-}
-
-/**
- * The workflow's own GITHUB_TOKEN cannot write to another repository, and pull requests it opens never
- * trigger workflows (so the GitOps repository's checks would not run). Refuse it up front.
- */
-export function checkToken(
-  token: string,
-  workflowToken: string,
-  repository: string,
-  currentRepository?: string,
-): void {
-  if (token === '')
-    throw new Error(
-      'input "token" is required: a GitHub App installation token or a fine-grained PAT with contents and pull-requests write on ' +
-        repository,
-    );
-  if (workflowToken !== '' && token === workflowToken) {
-    const where =
-      currentRepository && currentRepository.toLowerCase() !== repository.toLowerCase()
-        ? `it cannot write to ${repository} (another repository), and `
-        : '';
-    throw new Error(
-      `the token is this workflow's GITHUB_TOKEN: ${where}pull requests it opens do not trigger workflows on ${repository}. ` +
-        'Use a GitHub App token (actions/create-github-app-token) or a fine-grained PAT with contents: write and pull-requests: write on the GitOps repository.',
-    );
-  }
-}
+// What gitops-bump's own inputs mean: the `images` lines and the trivy counts for the PR body.
+import { parseImageReference, splitTagDigest, type ImageRef } from '@craftista/gitops-lib';
 
 /** `service=tag[@sha256:…]` lines, or a full `repo:tag@sha256:…` reference after the `=`. */
 export function parseImagesInput(text: string): Map<string, ImageRef> {
@@ -57,7 +13,7 @@ export function parseImagesInput(text: string): Map<string, ImageRef> {
     const value = line.slice(eq + 1).trim();
     const parsed = value.includes('/')
       ? parseImageReference(value)
-      : { repository: undefined, ...splitAt(value) };
+      : { repository: undefined, ...splitTagDigest(value) };
     if (!parsed.tag) throw new Error(`images: "${line}" has no tag`);
     out.set(service, {
       ...(parsed.repository ? { repository: parsed.repository } : {}),
@@ -68,7 +24,26 @@ export function parseImagesInput(text: string): Map<string, ImageRef> {
   return out;
 }
 
-function splitAt(v: string): { tag: string; digest?: string } {
-  const at = v.indexOf('@');
-  return at < 0 ? { tag: v } : { tag: v.slice(0, at), digest: v.slice(at + 1) };
+/** `critical=0,high=2` or a JSON object → counts. */
+export function parseCounts(text: string): Record<string, number> | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (t.startsWith('{')) {
+    const obj = JSON.parse(t) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(obj)
+        .filter(([, v]) => typeof v === 'number' || /^\d+$/.test(String(v)))
+        .map(([k, v]) => [k.toLowerCase(), Number(v)]),
+    );
+  }
+  return Object.fromEntries(
+    t
+      .split(/[,\n]/)
+      .filter((p) => p.includes('='))
+      .map((p) => {
+        const [k, v] = p.split('=') as [string, string];
+        if (!/^\s*\d+\s*$/.test(v)) throw new Error(`trivy counts: "${p}" is not severity=<number>`);
+        return [k.trim().toLowerCase(), Number(v)];
+      }),
+  );
 }

@@ -26,6 +26,7 @@ describe('the committed bundle', () => {
       const output = join(dir, 'output');
       const summary = join(dir, 'summary.md');
       await writeFile(output, '');
+      await writeFile(summary, ''); // the runner creates both files before the step
       const env = {
         PATH: process.env['PATH'] ?? '',
         ...actionEnv(server),

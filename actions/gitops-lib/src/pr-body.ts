@@ -1,8 +1,8 @@
 // The pull request's text: where the images come from (source commit and run), old → new tag and digest
 // per file, and the scan and gate results when the workflow passes them in.
 import { cell, code, link } from '@craftista/actions-shared';
-import type { FileOutcome } from './gitops.js';
-import type { ImageRef } from './yaml-edit.js';
+import type { FileOutcome } from './bump.js';
+import type { ImageRef } from './image-ref.js';
 
 export interface Provenance {
   sourceRepository?: string;
@@ -20,30 +20,6 @@ export interface Provenance {
 
 const short = (d?: string) => (d ? `${d.slice(0, 19)}…` : '—');
 const ref = (r: ImageRef) => `${r.tag}${r.digest ? ` @ ${short(r.digest)}` : ''}`;
-
-/** `critical=0,high=2` or a JSON object → counts. */
-export function parseCounts(text: string): Record<string, number> | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  if (t.startsWith('{')) {
-    const obj = JSON.parse(t) as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.entries(obj)
-        .filter(([, v]) => typeof v === 'number' || /^\d+$/.test(String(v)))
-        .map(([k, v]) => [k.toLowerCase(), Number(v)]),
-    );
-  }
-  return Object.fromEntries(
-    t
-      .split(/[,\n]/)
-      .filter((p) => p.includes('='))
-      .map((p) => {
-        const [k, v] = p.split('=') as [string, string];
-        if (!/^\s*\d+\s*$/.test(v)) throw new Error(`trivy counts: "${p}" is not severity=<number>`);
-        return [k.trim().toLowerCase(), Number(v)];
-      }),
-  );
-}
 
 export function renderBody(env: string, outcomes: FileOutcome[], p: Provenance): string {
   const lines: string[] = [];

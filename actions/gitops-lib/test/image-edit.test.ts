@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readImage, setImage, YamlEditError, type ImageRef, type ImageTarget } from '../src/yaml-edit.js';
+import { readImage, setImage, YamlEditError, type ImageRef, type ImageTarget } from '../src/index.js';
 
 const dir = new URL('./fixtures/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, dir), 'utf8');

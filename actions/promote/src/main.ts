@@ -1,8 +1,7 @@
 // promote: copy the image pins of one environment to the next through a pull request (never merged here).
 import {
-  boolInput,
+  currentRepository,
   currentRunUrl,
-  listInput,
   loadServicesConfig,
   selectServices,
   type ActionIO,
@@ -18,7 +17,8 @@ import {
   renderBody,
   summarize,
   writeOutputs,
-} from '@craftista/gitops-bump';
+} from '@craftista/gitops-lib';
+import { getInputs } from './inputs.js';
 import { PromoteError, compareLinks, sourceImages } from './promote.js';
 
 export interface RunDeps {
@@ -26,9 +26,9 @@ export interface RunDeps {
 }
 
 export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
-  const config = loadServicesConfig(io.input('config') || undefined);
-  const from = io.input('from');
-  const to = io.input('to');
+  const inputs = getInputs(io);
+  const config = loadServicesConfig(inputs.config || undefined);
+  const { from, to } = inputs;
   const envs = config.gitops.environments;
   if (!envs.includes(from) || !envs.includes(to))
     throw new PromoteError(
@@ -36,16 +36,16 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     );
   if (envs.indexOf(to) <= envs.indexOf(from))
     throw new PromoteError(`promotion goes forward (${envs.join(' → ')}); "${from}" → "${to}" does not`);
-  const repository = io.input('repository') || config.gitops.repository;
-  const base = io.input('base') || config.gitops.branch;
-  const token = io.input('token');
-  checkToken(token, io.input('workflow-token'), repository, io.env['GITHUB_REPOSITORY']);
+  const repository = inputs.repository || config.gitops.repository;
+  const base = inputs.base || config.gitops.branch;
+  const token = inputs.token;
+  checkToken(token, inputs.workflowToken, repository, currentRepository(io.context));
   io.secret(token);
-  const services = selectServices(config, io.input('services') || 'all');
+  const services = selectServices(config, inputs.services);
   const gh = gitOpsApi(io, token, deps.octokit);
-  const sourceRepository = io.input('source-repository') || io.env['GITHUB_REPOSITORY'];
+  const sourceRepository = inputs.sourceRepository || currentRepository(io.context);
   const names = services.map((s) => s.name);
-  const runUrl = currentRunUrl(io.env);
+  const runUrl = currentRunUrl(io.context);
   try {
     const images = await sourceImages(gh, repository, base, services, from);
     const changes = images.map((c) => ({
@@ -61,26 +61,26 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     const result = await applyBump(gh, {
       repository,
       base,
-      branch: io.input('branch') || branchFor(to, names, undefined, `from-${from}`),
+      branch: inputs.branch || branchFor(to, names, undefined, `from-${from}`),
       changes,
       commitMessage: `chore(${to}): promote ${changes.map((c) => `${c.service} ${c.image.tag}`).join(', ')} from ${from}`,
-      allowDowngrade: boolInput('allow-downgrade', io.input('allow-downgrade'), false),
+      allowDowngrade: inputs.allowDowngrade,
       log: io.info,
       pullRequest: {
         title: `${to}: promote ${names.length === config.services.length ? 'all services' : names.join(', ')} from ${from}`,
         body: (outcomes) =>
           renderBody(to, outcomes, {
             promotedFrom: from,
-            compareLinks: compareLinks(outcomes, sourceRepository, io.env),
+            compareLinks: compareLinks(outcomes, sourceRepository, io.context),
             ...(runUrl ? { runUrl } : {}),
           }),
-        labels: listInput(io.input('labels') || `gitops,promotion,env:${to}`),
-        reviewers: listInput(io.input('reviewers')),
-        teamReviewers: listInput(io.input('team-reviewers')),
+        labels: inputs.labels.length > 0 ? inputs.labels : ['gitops', 'promotion', `env:${to}`],
+        reviewers: inputs.reviewers,
+        teamReviewers: inputs.teamReviewers,
       },
     });
     writeOutputs(io, result);
-    summarize(io, `promote ${from} → ${to} (${repository})`, to, result);
+    await summarize(io, `promote ${from} → ${to} (${repository})`, to, result);
     io.info(
       `${to}: ${result.operation}${result.pullRequest ? ` ${result.pullRequest.url}` : ''}${to === 'prod' ? ' (prod: review and merge by hand)' : ''}`,
     );

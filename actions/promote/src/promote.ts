@@ -1,7 +1,7 @@
 // Promotion: read the images pinned in one environment and propose exactly those (same tag, same digest)
 // for the next one. No rebuild, no registry lookup: the digest that ran in the source environment is the
 // one the target gets.
-import { compareUrl, type Env, type ServiceConfig } from '@craftista/actions-shared';
+import { compareUrl, type Instance, type ServiceConfig } from '@craftista/actions-shared';
 import {
   fileTargets,
   readImages,
@@ -9,7 +9,7 @@ import {
   type GitHubApi,
   type ImageRef,
   type ServiceChange,
-} from '@craftista/gitops-bump';
+} from '@craftista/gitops-lib';
 
 export class PromoteError extends Error {
   override name = 'PromoteError';
@@ -60,7 +60,7 @@ const SHA_TAG = /^sha-([0-9a-f]{7,40})$/;
 export function compareLinks(
   outcomes: FileOutcome[],
   sourceRepository: string | undefined,
-  env: Env,
+  at: Instance,
 ): { service: string; url: string }[] {
   if (!sourceRepository) return [];
   const seen = new Set<string>();
@@ -70,7 +70,7 @@ export function compareLinks(
     const b = SHA_TAG.exec(o.after.tag);
     if (!a || !b || a[1] === b[1] || seen.has(o.service)) continue;
     seen.add(o.service);
-    out.push({ service: o.service, url: compareUrl(sourceRepository, a[1]!, b[1]!, env) });
+    out.push({ service: o.service, url: compareUrl(sourceRepository, a[1]!, b[1]!, at) });
   }
   return out;
 }

@@ -55,12 +55,3 @@ export function listInput(value: string, separators: RegExp = /[\n,]/): string[]
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
-
-/** Parses a boolean action input the way @actions/core does (YAML 1.2 core schema). */
-export function boolInput(name: string, value: string, fallback: boolean): boolean {
-  const v = value.trim();
-  if (v === '') return fallback;
-  if (['true', 'True', 'TRUE'].includes(v)) return true;
-  if (['false', 'False', 'FALSE'].includes(v)) return false;
-  throw new Error(`input "${name}" must be true or false, got "${value}"`);
-}

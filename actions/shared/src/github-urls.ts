@@ -1,27 +1,25 @@
-// GitHub web and API addresses from the runner's environment, so GitHub Enterprise Server works:
-// nothing else in the actions spells out github.com.
-export type Env = Record<string, string | undefined>;
+// Web and API addresses of the GitHub instance the run is on, from @actions/github's context (GITHUB_SERVER_URL,
+// GITHUB_API_URL, GITHUB_GRAPHQL_URL on GitHub Enterprise Server): nothing else in the actions spells out
+// github.com. (Octokit derives the GraphQL endpoint from the API address.)
+import { currentRepository, type GitHubContext } from './github-context.js';
 
-const DEFAULT_SERVER_URL = 'https://github.com';
-const DEFAULT_API_URL = 'https://api.github.com';
+export { contextOf, currentRepository, type Env, type GitHubContext } from './github-context.js';
 
-const stripSlash = (url: string): string => url.replace(/\/+$/, '');
-const nonEmpty = (value: string | undefined): string | undefined =>
-  value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+/** The part of the context that addresses depend on. */
+export type Instance = Pick<GitHubContext, 'serverUrl' | 'apiUrl'>;
 
-/** Web address of the GitHub instance (GITHUB_SERVER_URL). */
-export function serverUrl(env: Env = process.env): string {
-  return stripSlash(nonEmpty(env['GITHUB_SERVER_URL']) ?? DEFAULT_SERVER_URL);
+// The context keeps a variable set to '' as ''; that means unset here, as it does on a runner.
+const orDefault = (value: string | undefined, fallback: string): string =>
+  value !== undefined && value.trim() !== '' ? value.trim().replace(/\/+$/, '') : fallback;
+
+/** Web address of the GitHub instance. */
+export function serverUrl(at: Instance): string {
+  return orDefault(at.serverUrl, 'https://github.com');
 }
 
-/** REST API base (GITHUB_API_URL; on GHES it is <server>/api/v3). */
-export function apiUrl(env: Env = process.env): string {
-  return stripSlash(nonEmpty(env['GITHUB_API_URL']) ?? DEFAULT_API_URL);
-}
-
-/** GraphQL endpoint (GITHUB_GRAPHQL_URL). */
-export function graphqlUrl(env: Env = process.env): string {
-  return stripSlash(nonEmpty(env['GITHUB_GRAPHQL_URL']) ?? `${apiUrl(env)}/graphql`);
+/** REST API base (on GHES it is <server>/api/v3). */
+export function apiUrl(at: Instance): string {
+  return orDefault(at.apiUrl, 'https://api.github.com');
 }
 
 // Path segments are encoded, but "/" in a ref (feature/x) stays readable, as GitHub itself links them.
@@ -34,20 +32,20 @@ function checkRepository(repository: string): string {
   return repository;
 }
 
-export function repositoryUrl(repository: string, env: Env = process.env): string {
-  return `${serverUrl(env)}/${checkRepository(repository)}`;
+export function repositoryUrl(repository: string, at: Instance): string {
+  return `${serverUrl(at)}/${checkRepository(repository)}`;
 }
 
-export function commitUrl(repository: string, sha: string, env: Env = process.env): string {
-  return `${repositoryUrl(repository, env)}/commit/${ref(sha)}`;
+export function commitUrl(repository: string, sha: string, at: Instance): string {
+  return `${repositoryUrl(repository, at)}/commit/${ref(sha)}`;
 }
 
-export function compareUrl(repository: string, base: string, head: string, env: Env = process.env): string {
-  return `${repositoryUrl(repository, env)}/compare/${ref(base)}...${ref(head)}`;
+export function compareUrl(repository: string, base: string, head: string, at: Instance): string {
+  return `${repositoryUrl(repository, at)}/compare/${ref(base)}...${ref(head)}`;
 }
 
-export function pullRequestUrl(repository: string, number: number, env: Env = process.env): string {
-  return `${repositoryUrl(repository, env)}/pull/${number}`;
+export function pullRequestUrl(repository: string, number: number, at: Instance): string {
+  return `${repositoryUrl(repository, at)}/pull/${number}`;
 }
 
 export interface RunRef {
@@ -57,17 +55,20 @@ export interface RunRef {
   runAttempt?: string | number;
 }
 
-export function runUrl(run: RunRef, env: Env = process.env): string {
-  const base = `${repositoryUrl(run.repository, env)}/actions/runs/${encodeURIComponent(String(run.runId))}`;
+export function runUrl(run: RunRef, at: Instance): string {
+  const base = `${repositoryUrl(run.repository, at)}/actions/runs/${encodeURIComponent(String(run.runId))}`;
   const attempt = Number(run.runAttempt ?? 1);
   return attempt > 1 ? `${base}/attempts/${attempt}` : base;
 }
 
-/** The current workflow run's address, from GITHUB_REPOSITORY, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT. */
-export function currentRunUrl(env: Env = process.env): string | undefined {
-  const repository = nonEmpty(env['GITHUB_REPOSITORY']);
-  const runId = nonEmpty(env['GITHUB_RUN_ID']);
-  if (repository === undefined || runId === undefined) return undefined;
-  const runAttempt = nonEmpty(env['GITHUB_RUN_ATTEMPT']);
-  return runUrl(runAttempt === undefined ? { repository, runId } : { repository, runId, runAttempt }, env);
+/** The current workflow run's address, or undefined outside a run (no repository or run id). */
+export function currentRunUrl(context: GitHubContext): string | undefined {
+  const repository = currentRepository(context);
+  if (repository === undefined || !Number.isInteger(context.runId)) return undefined;
+  return runUrl(
+    Number.isInteger(context.runAttempt)
+      ? { repository, runId: context.runId, runAttempt: context.runAttempt }
+      : { repository, runId: context.runId },
+    context,
+  );
 }

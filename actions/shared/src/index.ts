@@ -4,3 +4,4 @@ export * from './summary.js';
 export * from './octokit.js';
 export * from './exec.js';
 export * from './action-io.js';
+export * from './inputs.js';

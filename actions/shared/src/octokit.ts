@@ -1,16 +1,14 @@
-// One way to build an Octokit for the actions: GHES-aware base URL, GitHub's throttling rules,
-// retries with backoff for transient errors, and plain-English failures for auth and rate limits.
+// One way to build an Octokit for the actions: @actions/github's getOctokit (REST methods, pagination, the
+// runner's proxy settings) with GitHub's throttling rules and retries with backoff for transient errors, the base
+// URL of the instance the run is on (GHES), and plain-English failures for auth and rate limits.
+import { context, getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
-import { apiUrl, type Env } from './github-urls.js';
+import { apiUrl, type Instance } from './github-urls.js';
 
-// Built on first use, so bundles that never call createOctokit leave Octokit out (it is side-effect free).
-let throttledOctokit: ReturnType<typeof makeClass> | undefined;
-const makeClass = () => Octokit.plugin(throttling, retry);
 /** The REST client (the throttling and retry plugins only add behaviour, not methods we use). */
-export type GitHubClient = Octokit;
+export type GitHubClient = ReturnType<typeof getOctokit>;
 
 export interface Logger {
   info(message: string): void;
@@ -19,9 +17,10 @@ export interface Logger {
 
 export interface OctokitOptions {
   token: string;
-  /** Defaults to GITHUB_API_URL, then https://api.github.com. */
+  /** Defaults to the API address of `context`. */
   baseUrl?: string;
-  env?: Env;
+  /** The run's context (default @actions/github's, from this process's environment). */
+  context?: Instance;
   /** Retries of a request hit by a rate limit (primary or secondary). Default 2. */
   rateLimitRetries?: number;
   /** A rate-limit wait longer than this (seconds) is not waited out: the request fails. Default 120. */
@@ -66,29 +65,33 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
       log.info(`GitHub ${kind} rate limit on ${what}: retrying in ${retryAfter}s (retry ${retryCount + 1})`);
       return true;
     };
-  throttledOctokit ??= makeClass();
-  return new throttledOctokit({
-    auth: options.token,
-    baseUrl: options.baseUrl ?? apiUrl(options.env ?? process.env),
-    userAgent: options.userAgent ?? 'craftista-actions',
-    log: {
-      debug: () => {},
-      info: () => {},
-      warn: (m: string) => log.warning(m),
-      error: (m: string) => log.warning(m),
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl ?? apiUrl(options.context ?? context),
+      userAgent: options.userAgent ?? 'craftista-actions',
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (m: string) => log.warning(m),
+        error: (m: string) => log.warning(m),
+      },
+      // Given only to replace @actions/github's proxy-aware fetch (options are merged shallowly).
+      ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: base,
+        fallbackSecondaryRateRetryAfter: 60,
+        ...(options.writeIntervalMs === undefined
+          ? {}
+          : { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }) }),
+      },
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: base },
     },
-    request: options.fetch === undefined ? {} : { fetch: options.fetch },
-    throttle: {
-      onRateLimit: onLimit('primary'),
-      onSecondaryRateLimit: onLimit('secondary'),
-      retryAfterBaseValue: base,
-      fallbackSecondaryRateRetryAfter: 60,
-      ...(options.writeIntervalMs === undefined
-        ? {}
-        : { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }) }),
-    },
-    retry: { retries: options.retries ?? 3, retryAfterBaseValue: base },
-  });
+    throttling,
+    retry,
+  );
 }
 
 interface RequestErrorLike {

@@ -1,7 +1,6 @@
-// A small job-summary writer: builds Markdown and appends it to the file named by GITHUB_STEP_SUMMARY
-// (what @actions/core's summary does), so the text can be tested as a string.
-import { appendFileSync } from 'node:fs';
-import type { Env } from './github-urls.js';
+// Job-summary Markdown (tables with escaped cells, code, links), built as a string so it can be tested as one;
+// ActionIO.summary hands it to @actions/core's summary.
+import type { ActionIO } from './action-io.js';
 
 /** Escapes text for a Markdown table cell: pipes, newlines and HTML. */
 export function cell(value: unknown): string {
@@ -79,11 +78,8 @@ export class Summary {
     return this.blocks.length === 0 ? '' : `${this.blocks.join('\n\n')}\n`;
   }
 
-  /** Appends to $GITHUB_STEP_SUMMARY; returns the file written, or undefined outside a runner. */
-  write(env: Env = process.env): string | undefined {
-    const file = env['GITHUB_STEP_SUMMARY'];
-    if (file === undefined || file === '') return undefined;
-    appendFileSync(file, `${this.toString()}\n`, 'utf8');
-    return file;
+  /** Appends the blocks, and a blank line after them, to the job summary. */
+  write(io: Pick<ActionIO, 'summary'>): Promise<void> {
+    return io.summary(`${this.toString()}\n`);
   }
 }

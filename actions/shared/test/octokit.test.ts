@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOctokit, describeGitHubError } from '../src/index.js';
+import { contextOf, createOctokit, describeGitHubError } from '../src/index.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 interface Seen {
@@ -50,7 +50,11 @@ const log = { info: (m: string) => warnings.push(m), warning: (m: string) => war
 describe('createOctokit', () => {
   it('uses GITHUB_API_URL as base (GHES) and sends the token', async () => {
     handler = (_req, res) => json(res, 200, { full_name: 'acme/app' });
-    const octokit = createOctokit({ token: 't0k', env: { GITHUB_API_URL: `${base}/api/v3` }, log });
+    const octokit = createOctokit({
+      token: 't0k',
+      context: contextOf({ GITHUB_API_URL: `${base}/api/v3` }),
+      log,
+    });
     const { data } = await octokit.rest.repos.get({ owner: 'acme', repo: 'app' });
     expect(data.full_name).toBe('acme/app');
     expect(seen).toEqual([

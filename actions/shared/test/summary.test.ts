@@ -1,8 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cell, code, link, Summary, table } from '../src/index.js';
+import { cell, code, link, table } from '../src/index.js';
 
 describe('summary', () => {
   it('escapes pipes, newlines and HTML in table cells', () => {
@@ -27,16 +24,5 @@ describe('summary', () => {
     });
     expect(md).toContain('| `ghcr.io/a/b:sha-1` | [run \\[1\\]](https://x/y%20%28z%29) |');
     expect(code('a`b')).toBe('`` a`b ``');
-  });
-
-  it('appends to GITHUB_STEP_SUMMARY and does nothing outside a runner', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sum-')), 'summary.md');
-    const s = new Summary().heading('Build').paragraph('ok').list(['one', 'two']).details('more', 'hidden');
-    expect(s.write({ GITHUB_STEP_SUMMARY: file })).toBe(file);
-    new Summary().heading('Second', 3).write({ GITHUB_STEP_SUMMARY: file });
-    expect(readFileSync(file, 'utf8')).toBe(
-      '## Build\n\nok\n\n- one\n- two\n\n<details><summary>more</summary>\n\nhidden\n\n</details>\n\n### Second\n\n',
-    );
-    expect(s.write({})).toBeUndefined();
   });
 });

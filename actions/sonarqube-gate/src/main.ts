@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ActionIO } from '@craftista/actions-shared/action-io';
-import { boolInput, execCommand, listInput } from '@craftista/actions-shared/exec';
+import { execCommand } from '@craftista/actions-shared/exec';
 import { getService, loadServicesConfig } from '@craftista/actions-shared/services-config';
 import { link, Summary } from '@craftista/actions-shared/summary';
-import { SonarClient, parseScheme } from './client.js';
-import { decide, describeCondition, parseWarnPolicy, type ProjectStatus } from './gate.js';
+import { SonarClient } from './client.js';
+import { decide, describeCondition, type ProjectStatus } from './gate.js';
+import { getInputs } from './inputs.js';
 import { waitForTask } from './poll.js';
 import { parseReportTask } from './report-task.js';
 import { scannerArgs } from './scanner.js';
@@ -18,38 +19,36 @@ export interface RunDeps {
 }
 
 export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
-  const configPath = io.input('config') || undefined;
+  const inputs = getInputs(io);
+  const configPath = inputs.config;
   const config = loadServicesConfig(configPath);
-  const service = getService(config, io.input('service'));
+  const service = getService(config, inputs.service);
   const root = configPath !== undefined ? dirname(configPath) : dirname(config.source);
   const baseDir = join(root, service.path);
-  const token = io.input('token') || io.env['SONAR_TOKEN'] || '';
-  if (token === '') throw new Error('input "token" (or SONAR_TOKEN) is required');
+  const token = inputs.token;
   io.secret(token);
-  const timeoutInput = io.input('timeout');
-  const timeoutS = timeoutInput === '' ? 300 : Number(timeoutInput);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
-    throw new Error(`input "timeout" must be a positive number of seconds, got "${timeoutInput}"`);
-  const hostOverride = io.input('host-url') || io.env['SONAR_HOST_URL'] || '';
+  const hostOverride = inputs.hostUrl;
 
-  if (boolInput('run-scanner', io.input('run-scanner'), false)) {
+  if (inputs.runScanner) {
     if (hostOverride === '') throw new Error('run-scanner needs host-url (or SONAR_HOST_URL)');
     const args = scannerArgs({
       projectKey: service.sonarProjectKey,
       baseDir,
       hostUrl: hostOverride,
-      extra: listInput(io.input('scanner-args'), /\n/),
+      extra: inputs.scannerArgs,
     });
-    io.info(`npx ${args.join(' ')}`);
-    // The token goes through the environment, never the command line.
-    const scan = await execCommand('npx', args, {
-      cwd: baseDir,
-      env: { ...process.env, ...io.env, SONAR_TOKEN: token },
+    const scan = await io.group(`SonarQube scanner ${service.name}`, () => {
+      io.info(`npx ${args.join(' ')}`);
+      // The token goes through the environment, never the command line.
+      return execCommand('npx', args, {
+        cwd: baseDir,
+        env: { ...process.env, ...io.env, SONAR_TOKEN: token },
+      });
     });
     if (scan.code !== 0) throw new Error(`the SonarQube scanner failed with exit code ${scan.code}`);
   }
 
-  const taskFileInput = io.input('report-task-file');
+  const taskFileInput = inputs.reportTaskFile;
   const taskFile =
     taskFileInput === ''
       ? join(baseDir, '.scannerwork', 'report-task.txt')
@@ -73,14 +72,14 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   const client = new SonarClient({
     baseUrl: hostOverride || task.serverUrl,
     token,
-    scheme: parseScheme(io.input('auth-scheme')),
+    scheme: inputs.authScheme,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   io.output('task-id', task.ceTaskId);
   io.output('dashboard-url', task.dashboardUrl ?? '');
 
   const done = await waitForTask(client, task.ceTaskId, {
-    timeoutMs: timeoutS * 1000,
+    timeoutMs: inputs.timeout * 1000,
     sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     now: deps.now ?? Date.now,
     log: (m) => io.info(m),
@@ -90,8 +89,8 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     analysisId: done.analysisId!,
   });
   const decision = decide(status, {
-    warnPolicy: parseWarnPolicy(io.input('warn-policy')),
-    allowNoGate: boolInput('allow-no-gate', io.input('allow-no-gate'), false),
+    warnPolicy: inputs.warnPolicy,
+    allowNoGate: inputs.allowNoGate,
   });
   io.output('quality-gate-status', decision.status);
 
@@ -113,7 +112,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
       ]),
     );
   }
-  summary.write(io.env);
+  await summary.write(io);
   for (const c of decision.conditions.filter((c) => c.status !== 'OK'))
     io.info(`condition ${c.status}: ${describeCondition(c)}`);
   if (!decision.passed) throw new Error(`${service.name}: ${decision.message}`);

@@ -56,9 +56,12 @@ function parseDay(text: string): Date | undefined {
  * Parses a plain .trivyignore exactly as Trivy 0.74 does (pkg/result/ignore.go): a line whose trimmed text starts
  * with `#` is a comment; otherwise the first field is the id and the first field starting with `exp:` (anywhere on
  * the line, even after a `#`) is the expiry. A line with an unreadable date is skipped, as Trivy skips it; other
- * fields are not read by Trivy, so a `key:value` one is reported through `warn` rather than refused.
+ * fields are not read by Trivy, so a `key:value` one is reported through `warn` (with its line) rather than refused.
  */
-export function parseTrivyIgnore(text: string, warn: (message: string) => void = () => {}): IgnoreRule[] {
+export function parseTrivyIgnore(
+  text: string,
+  warn: (message: string, line: number) => void = () => {},
+): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
@@ -71,6 +74,7 @@ export function parseTrivyIgnore(text: string, warn: (message: string) => void =
       if (day === undefined) {
         warn(
           `.trivyignore line ${index + 1}: "${exp}" is not a date (exp:YYYY-MM-DD); Trivy skips the line, so does this step`,
+          index + 1,
         );
         return;
       }
@@ -79,7 +83,10 @@ export function parseTrivyIgnore(text: string, warn: (message: string) => void =
     const comment = rest.findIndex((field) => field.startsWith('#'));
     for (const field of comment < 0 ? rest : rest.slice(0, comment))
       if (/^[A-Za-z_]+:/.test(field) && !field.startsWith('exp:'))
-        warn(`.trivyignore line ${index + 1}: "${field}" is not read (Trivy reads only exp:YYYY-MM-DD)`);
+        warn(
+          `.trivyignore line ${index + 1}: "${field}" is not read (Trivy reads only exp:YYYY-MM-DD)`,
+          index + 1,
+        );
     rules.push(rule);
   });
   return rules;

@@ -2,8 +2,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionIO } from '@craftista/actions-shared/action-io';
-import { boolInput, execCommand } from '@craftista/actions-shared/exec';
-import { evaluate, parseSeverity, parseTrivyIgnore, type GateOptions } from './gate.js';
+import { execCommand } from '@craftista/actions-shared/exec';
+import { evaluate, parseTrivyIgnore, type GateOptions } from './gate.js';
+import { getInputs } from './inputs.js';
 import { findingsOf, parseReport, suppressedByIgnoreFile } from './report.js';
 import { toSarif } from './sarif.js';
 import { scanSummary } from './summary.js';
@@ -12,7 +13,6 @@ import {
   downloadDbWithRetry,
   embeddedModuleVersion,
   findTrivy,
-  parseScanType,
   parseScanners,
   parseTrivyVersion,
   scanArgs,
@@ -25,40 +25,36 @@ export interface RunDeps {
   retryBaseMs?: number;
 }
 
-const intInput = (name: string, value: string, fallback: number): number => {
-  if (value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`input "${name}" must be a positive integer, got "${value}"`);
-  return n;
-};
-
 export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
+  const inputs = getInputs(io);
   const now = (deps.now ?? (() => new Date()))();
   const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd();
   const resolvePath = (p: string): string => (p.startsWith('/') ? p : join(workspace, p));
   const gate: GateOptions = {
-    threshold: parseSeverity('severity', io.input('severity'), 'HIGH'),
-    ignoreUnfixed: boolInput('ignore-unfixed', io.input('ignore-unfixed'), false),
-    unknownAs: parseSeverity('unknown-severity', io.input('unknown-severity'), 'UNKNOWN'),
+    threshold: inputs.severity,
+    ignoreUnfixed: inputs.ignoreUnfixed,
+    unknownAs: inputs.unknownSeverity,
     ignore: [],
     now,
   };
-  const ignoreInput = io.input('trivyignore');
-  const ignorePath = resolvePath(ignoreInput || '.trivyignore');
+  const ignoreInput = inputs.trivyignore;
+  const ignoreFile = ignoreInput || '.trivyignore';
+  const ignorePath = resolvePath(ignoreFile);
   if (/\.ya?ml$/.test(ignorePath))
     throw new Error(
       `trivyignore ${ignoreInput}: the YAML ignore format is not supported; use the plain format`,
     );
   // Read (and checked) in both modes; applied by the action only to a given report, since a scan applies it itself.
   const ignoreRules = existsSync(ignorePath)
-    ? parseTrivyIgnore(readFileSync(ignorePath, 'utf8'), (m) => io.warning(m))
+    ? parseTrivyIgnore(readFileSync(ignorePath, 'utf8'), (m, line) =>
+        io.warning(m, { file: ignoreFile, startLine: line }),
+      )
     : [];
   if (!existsSync(ignorePath) && ignoreInput !== '')
     throw new Error(`trivyignore file ${ignorePath} does not exist`);
 
-  const reportFile = resolvePath(io.input('report-file') || 'trivy-report.json');
-  const given = io.input('report');
+  const reportFile = resolvePath(inputs.reportFile);
+  const given = inputs.report;
   let toolVersion = PINNED_TRIVY_VERSION;
   let title: string;
   if (given !== '') {
@@ -66,13 +62,12 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     title = given;
     gate.ignore = ignoreRules;
   } else {
-    const scanType = parseScanType(io.input('scan-type'));
-    const target = io.input('target');
+    const { scanType, target } = inputs;
     if (target === '')
       throw new Error('input "target" is required (an image reference, or a directory for scan-type fs)');
     title = `${scanType} ${target}`;
     const env = { ...process.env, ...io.env };
-    const trivy = findTrivy(io.input('trivy-path'), env['PATH']);
+    const trivy = findTrivy(inputs.trivyPath, env['PATH']);
     // In the workspace, as on a runner, so relative targets mean what they mean there.
     const exec = (args: string[]) => execCommand(trivy, args, { env, cwd: workspace });
 
@@ -80,29 +75,31 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     const reported = parseTrivyVersion(versionOut.stdout);
     // A `go install`ed trivy says "dev"; its build info still names the module version it was built from.
     const found = reported === 'dev' ? (embeddedModuleVersion(trivy) ?? reported) : reported;
-    const wanted = io.input('trivy-version') || PINNED_TRIVY_VERSION;
+    const wanted = inputs.trivyVersion;
     if (found === undefined)
       throw new Error(`cannot read the version of ${trivy}: ${versionOut.stdout.trim()}`);
     if (wanted !== 'any' && found !== wanted)
       throw new Error(`${trivy} is trivy ${found}; this step is pinned to ${wanted}`);
     toolVersion = found;
 
-    const scanners = parseScanners(io.input('scanners'), scanType);
-    const cacheDir = io.input('cache-dir') || undefined;
-    const dbRepository = io.input('db-repository') || undefined;
-    let skipDbUpdate = boolInput('skip-db-update', io.input('skip-db-update'), false);
+    const scanners = parseScanners(inputs.scanners, scanType);
+    const cacheDir = inputs.cacheDir || undefined;
+    const dbRepository = inputs.dbRepository || undefined;
+    let skipDbUpdate = inputs.skipDbUpdate;
     let usedRepository = dbRepository;
     if (scanners.includes('vuln') && !skipDbUpdate) {
-      const got = await downloadDbWithRetry(
-        exec,
-        { scanType, ...(cacheDir ? { cacheDir } : {}), ...(dbRepository ? { dbRepository } : {}) },
-        {
-          attempts: intInput('db-retries', io.input('db-retries'), 3),
-          baseDelayMs: deps.retryBaseMs ?? 10_000,
-          sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-          log: (m) => io.warning(m),
-          ...(io.input('db-mirror') ? { mirror: io.input('db-mirror') } : {}),
-        },
+      const got = await io.group('trivy vulnerability DB', () =>
+        downloadDbWithRetry(
+          exec,
+          { scanType, ...(cacheDir ? { cacheDir } : {}), ...(dbRepository ? { dbRepository } : {}) },
+          {
+            attempts: inputs.dbRetries,
+            baseDelayMs: deps.retryBaseMs ?? 10_000,
+            sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+            log: (m) => io.warning(m),
+            ...(inputs.dbMirror ? { mirror: inputs.dbMirror } : {}),
+          },
+        ),
       );
       usedRepository = got.repository;
       skipDbUpdate = true;
@@ -117,8 +114,10 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
       ...(cacheDir ? { cacheDir } : {}),
       ...(usedRepository ? { dbRepository: usedRepository } : {}),
     });
-    io.info(`trivy ${args.join(' ')}`);
-    const scan = await exec(args);
+    const scan = await io.group(`trivy ${scanType} ${target}`, () => {
+      io.info(`trivy ${args.join(' ')}`);
+      return exec(args);
+    });
     if (scan.code !== 0)
       throw new Error(
         `trivy exited with ${scan.code}: ${scan.stderr.trim().split('\n').slice(-3).join(' ')}`,
@@ -127,8 +126,8 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
 
   const report = parseReport(readFileSync(reportFile, 'utf8'), reportFile);
   const result = evaluate(findingsOf(report), { ...gate, suppressed: suppressedByIgnoreFile(report) });
-  const sarifFile = resolvePath(io.input('sarif-file') || 'trivy-results.sarif');
-  const location = io.input('sarif-location');
+  const sarifFile = resolvePath(inputs.sarifFile);
+  const location = inputs.sarifLocation;
   const sarif = toSarif(result.gating, {
     toolVersion,
     unknownAs: gate.unknownAs,
@@ -142,7 +141,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
   io.output('counts', JSON.stringify(result.counts));
   io.output('report-file', reportFile);
   io.output('sarif-file', sarifFile);
-  scanSummary(title, result, gate).write(io.env);
+  await scanSummary(title, result, gate).write(io);
   if (result.unknownBelowThreshold > 0) {
     io.warning(
       `${result.unknownBelowThreshold} finding(s) of UNKNOWN severity do not gate (unknown-severity: ${gate.unknownAs})`,
@@ -153,7 +152,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     .map((f) => `${f.id} (${f.severity})`)
     .join(', ')}${result.gating.length > 5 ? ', …' : ''}`;
   if (result.failed) {
-    if (boolInput('fail', io.input('fail'), true)) throw new Error(message);
+    if (inputs.fail) throw new Error(message);
     io.warning(message);
   } else {
     io.info(`trivy gate passed: ${result.findings.length} finding(s), none at or above ${gate.threshold}`);
