@@ -1,9 +1,10 @@
 // The service kit's request conventions, wired into Express: request ids, W3C trace context continued and
 // forwarded (through @craftista/http-client's request context), the completion log line, and Prometheus
 // metrics by route.
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { requestContext } from '@craftista/http-client';
 import {
+  endRequestSpan,
   isQuietRoute,
   logCompletion,
   requestIdOf,
@@ -44,10 +45,7 @@ export function observe(logger: Logger, metrics: HttpMetrics): RequestHandler {
       const seconds = (performance.now() - started) / 1000;
       const route = routeLabel(req, res);
       metrics.record(req.method, route, res.statusCode, seconds);
-      span.updateName(`${req.method} ${route}`);
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
+      endRequestSpan(span, req.method, route, res.statusCode);
       if (isQuietRoute(req.path) || (route === 'static' && res.statusCode < 400)) return;
       logCompletion(logger, {
         reqId: req.id,

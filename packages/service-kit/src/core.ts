@@ -1,7 +1,7 @@
 // What a service built without Fastify (the Express frontend) shares with the others, without loading
 // Fastify: trace context, request ids, the completion log line, request metrics, graceful shutdown and
 // system information.
-export { initTracing, startRequestSpan } from './tracing.js';
+export { endRequestSpan, initTracing, startRequestSpan } from './tracing.js';
 export { requestIdOf, isQuietRoute, logCompletion } from './requests.js';
 export { closeOnSignal } from './shutdown.js';
 export { createHttpMetrics, type HttpMetrics } from './http-metrics.js';

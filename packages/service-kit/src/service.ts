@@ -1,13 +1,5 @@
 import swagger from '@fastify/swagger';
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Span,
-} from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -37,7 +29,7 @@ import { RequestLogger, requestLoggerFactory } from './request-logger.js';
 import { isQuietRoute, logCompletion, requestIdOf } from './requests.js';
 import { declareRequestErrors, formatValidation } from './schemas.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
-import { initTracing, shutdownTracing } from './tracing.js';
+import { endRequestSpan, initTracing, shutdownTracing } from './tracing.js';
 
 /** What a service is: fixed in its code. */
 export interface ServiceMeta {
@@ -145,14 +137,7 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     const route = request.routeOptions.url;
     metrics.record(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     const span = request.span;
-    if (span) {
-      if (span.isRecording()) {
-        span.updateName(`${request.method} ${route ?? 'unmatched'}`);
-        span.setAttribute('http.response.status_code', reply.statusCode);
-        if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-      span.end();
-    }
+    if (span) endRequestSpan(span, request.method, route ?? 'unmatched', reply.statusCode);
     if (!isQuietRoute(route)) {
       logCompletion(logger, {
         reqId: request.id,

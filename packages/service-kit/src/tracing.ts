@@ -2,6 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import {
   context,
   propagation,
+  SpanStatusCode,
   trace,
   TraceFlags,
   type Context,
@@ -84,4 +85,14 @@ export async function initTracing(serviceName: string, otlpEndpoint?: string): P
 
 export async function shutdownTracing(): Promise<void> {
   await flush?.().catch(() => undefined);
+}
+
+/** Ends a request's span, named for its route and marked failed on a 5xx (only recording spans keep either). */
+export function endRequestSpan(span: Span, method: string, route: string, statusCode: number): void {
+  if (span.isRecording()) {
+    span.updateName(`${method} ${route}`);
+    span.setAttribute('http.response.status_code', statusCode);
+    if (statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }
