@@ -2,7 +2,6 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { initTracing } from '@craftista/service-kit/core';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cookieOf, deadUrl, frontend, type TestFrontend } from './helpers.js';
@@ -12,7 +11,6 @@ let server: http.Server;
 let fe: TestFrontend;
 
 beforeAll(async () => {
-  await initTracing('frontend'); // as main.ts does: W3C propagation registered
   // A real voting stand-in that records the headers of each vote.
   server = http.createServer((req, res) => {
     seen.push(req.headers);
