@@ -26,7 +26,7 @@ export function parseProvenance(value: string): Provenance {
 }
 
 export function parseCache(value: string): CacheMode {
-  const v = value.trim() === '' ? 'gha' : value.trim();
+  const v = value.trim();
   if (v === 'gha' || v === 'none') return v;
   throw new Error(`input "cache" must be gha or none, got "${value}"`);
 }

@@ -21,7 +21,7 @@ export class SonarError extends Error {
 }
 
 export function parseScheme(value: string): AuthScheme {
-  const v = value.trim() === '' ? 'bearer' : value.trim().toLowerCase();
+  const v = value.trim().toLowerCase();
   if (v === 'bearer' || v === 'basic') return v;
   throw new Error(`input "auth-scheme" must be bearer or basic, got "${value}"`);
 }

@@ -17,7 +17,7 @@ export interface ProjectStatus {
 export type WarnPolicy = 'fail' | 'pass';
 
 export function parseWarnPolicy(value: string): WarnPolicy {
-  const v = value.trim() === '' ? 'fail' : value.trim();
+  const v = value.trim();
   if (v === 'fail' || v === 'pass') return v;
   throw new Error(`input "warn-policy" must be fail or pass, got "${value}"`);
 }

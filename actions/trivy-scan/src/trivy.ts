@@ -26,7 +26,7 @@ export interface ScanOptions {
 }
 
 export function parseScanType(value: string): ScanType {
-  const v = value.trim() === '' ? 'image' : value.trim();
+  const v = value.trim();
   if (v === 'image' || v === 'fs') return v;
   throw new Error(`input "scan-type" must be image or fs, got "${value}"`);
 }
