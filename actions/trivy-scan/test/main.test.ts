@@ -116,6 +116,23 @@ describe('trivy-scan run()', () => {
     await expect(run(io)).rejects.toThrow(/4 finding\(s\) at or above MEDIUM/);
     expect(io.outputs['gating']).toBe('4');
   });
+
+  it('annotates a .trivyignore line Trivy does not read on that file and line, and logs the scan in a group', async () => {
+    const { dir, io } = setup(
+      { target: 'ghcr.io/craftista/craftista-voting:sha-1', 'skip-db-update': 'true' },
+      'npm.json.golden',
+    );
+    writeFileSync(join(dir, '.trivyignore'), '# reviewed\nCVE-2099-0001 until:2030-01-01\n');
+    await run(io).catch(() => undefined);
+    expect(io.annotations).toEqual([
+      {
+        message: '.trivyignore line 2: "until:2030-01-01" is not read (Trivy reads only exp:YYYY-MM-DD)',
+        file: '.trivyignore',
+        startLine: 2,
+      },
+    ]);
+    expect(io.groups).toEqual(['trivy image ghcr.io/craftista/craftista-voting:sha-1']);
+  });
 });
 
 describe('dist', () => {
