@@ -56,7 +56,10 @@ export function buildApp(deps: FrontendDeps): FrontendApp {
     );
   }
   // Signs the client cookie and CSRF tokens.
-  const identity = new Identity(deps.config.SESSION_SECRET ?? randomBytes(32).toString('hex'));
+  const identity = new Identity(
+    deps.config.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    deps.config.CLIENT_ID_SECRET,
+  );
   const limiter = new RateLimiter(deps.config.VOTE_RATE_LIMIT, deps.config.VOTE_RATE_WINDOW_MS);
   const lifecycle = { draining: false };
   const streams: StreamRegistry = new Set();

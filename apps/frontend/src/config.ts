@@ -11,7 +11,9 @@ const FrontendEnv = z.object({
   CACHE_TTL_MS: z.coerce.number().int().min(0).default(1000),
   /** Signs the client-id cookie and derives CSRF tokens. Unset: a random secret per process (one replica only). */
   SESSION_SECRET: z.string().min(32, { error: 'use at least 32 characters' }).optional(),
-  /** Votes one client may cast per window. */
+  /** Shared with voting: signs the client identity forwarded in x-craftista-client (else voting limits by address). */
+  CLIENT_ID_SECRET: z.string().min(32, { error: 'use at least 32 characters' }).optional(),
+  /** Votes one client, and one client address, may cast per window. */
   VOTE_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   VOTE_RATE_WINDOW_MS: durationMs(60_000),
   /** Express "trust proxy" (e.g. "loopback", "1", "10.0.0.0/8"); unset: the socket address is the client. */

@@ -1,6 +1,7 @@
 // Client identity (signed cookie, else the socket address), CSRF tokens bound to it, a same-origin check for
 // state-changing requests, and a per-client vote rate limit.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { signClientId } from '@craftista/http-client';
 import type { Request, Response } from 'express';
 
 const CLIENT_COOKIE = 'craftista_client';
@@ -8,10 +9,17 @@ const ONE_YEAR_S = 365 * 24 * 3600;
 const ID = /^[0-9a-f-]{36}$/;
 
 export interface ClientIdentity {
-  /** What the backends receive in `x-craftista-client`: `c:<cookie id>` or `ip:<socket address>`. */
+  /** Who votes: `c:<cookie id>` or, without a cookie, `ip:<socket address>`. */
+  id: string;
+  /** `ip:<socket address>`: votes are limited per address too, so new cookies do not multiply them. */
+  address: string;
+  /** What the backends receive in `x-craftista-client`: the id, signed with CLIENT_ID_SECRET when set. */
   header: string;
   csrfToken: string;
 }
+
+/** New client cookies one address may be handed per minute: more are refused (it keeps its address id). */
+const NEW_CLIENTS_PER_ADDRESS = 30;
 
 function equal(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -29,7 +37,13 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 export class Identity {
-  constructor(private readonly secret: string) {}
+  private readonly newClients = new RateLimiter(NEW_CLIENTS_PER_ADDRESS, 60_000);
+
+  constructor(
+    private readonly secret: string,
+    /** Shared with the voting service, which trusts only identities signed with it. */
+    private readonly clientIdSecret?: string,
+  ) {}
 
   private sign(purpose: string, value: string): string {
     return createHmac('sha256', this.secret).update(`${purpose}|${value}`).digest('base64url');
@@ -51,8 +65,9 @@ export class Identity {
    * socket address stands in (behind a proxy set TRUST_PROXY so that it is the client's, not the proxy's).
    */
   resolve(req: Request, res: Response, { issue }: { issue: boolean }): ClientIdentity {
+    const address = `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
     let id = this.cookieId(req);
-    if (!id && issue) {
+    if (!id && issue && this.newClients.take(address).ok) {
       id = randomUUID();
       res.append(
         'set-cookie',
@@ -60,8 +75,13 @@ export class Identity {
           (req.secure ? '; Secure' : ''),
       );
     }
-    const header = id ? `c:${id}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-    return { header, csrfToken: this.sign('csrf', header) };
+    const client = id ? `c:${id}` : address;
+    return {
+      id: client,
+      address,
+      header: this.clientIdSecret ? signClientId(this.clientIdSecret, client) : client,
+      csrfToken: this.sign('csrf', client),
+    };
   }
 
   checkCsrf(identity: ClientIdentity, token: unknown): boolean {

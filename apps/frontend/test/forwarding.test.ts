@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cookieOf, deadUrl, frontend, type TestFrontend } from './helpers.js';
+import { verifyClientId } from '@craftista/http-client';
+import { CLIENT_ID_SECRET, cookieOf, deadUrl, frontend, type TestFrontend } from './helpers.js';
 
 let seen: http.IncomingHttpHeaders[] = [];
 let server: http.Server;
@@ -45,7 +46,9 @@ it('forwards the request id, the trace context and the signed-cookie client id w
   expect(res.headers['x-request-id']).toBe('req-123');
   expect(seen).toHaveLength(1);
   expect(seen[0]!['x-request-id']).toBe('req-123');
-  expect(seen[0]!['x-craftista-client']).toBe(`c:${clientId}`);
+  // Signed with the secret voting shares, which trusts only signed identities.
+  expect(seen[0]!['x-craftista-client']).toMatch(new RegExp(`^c:${clientId}\\.`));
+  expect(verifyClientId(CLIENT_ID_SECRET, seen[0]!['x-craftista-client'])).toBe(`c:${clientId}`);
   expect(seen[0]!.traceparent).toContain(traceId);
 });
 
@@ -55,5 +58,7 @@ it('falls back to the socket address for a client without a valid cookie', async
     .post('/api/origamis/1/vote')
     .set('cookie', 'craftista_client=forged.signature')
     .expect(200);
-  expect(seen[0]!['x-craftista-client']).toMatch(/^ip:(::ffff:)?127\.0\.0\.1$/);
+  expect(verifyClientId(CLIENT_ID_SECRET, seen[0]!['x-craftista-client'])).toMatch(
+    /^ip:(::ffff:)?127\.0\.0\.1$/,
+  );
 });

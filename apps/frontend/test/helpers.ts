@@ -9,6 +9,8 @@ import { readConfig } from '../src/config.js';
 import type { VoteStream } from '../src/vote-stream.js';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
+/** Shared by the frontend and the voting service the tests start, as in docker/compose.yaml. */
+export const CLIENT_ID_SECRET = 'test-client-id-secret-0123456789abcdef';
 
 export interface TestFrontend {
   app: FrontendApp;
@@ -32,6 +34,7 @@ export async function frontend(
     APP_VERSION: '9.9.9',
     LOG_LEVEL: 'silent',
     SESSION_SECRET: SECRET,
+    CLIENT_ID_SECRET,
     BACKEND_TIMEOUT_MS: String(options.timeoutMs ?? 800),
     CACHE_TTL_MS: String(options.cacheTtlMs ?? 0),
     VOTE_RATE_LIMIT: String(options.voteRateLimit ?? 1000),
@@ -64,7 +67,7 @@ export async function startBackends(env: Record<string, string> = {}): Promise<B
   ]);
   const voting = await startService('apps/voting/src/main.ts', {
     timeoutMs: 150_000,
-    env: { ...env, CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL_MS: '1000' },
+    env: { ...env, CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL_MS: '1000', CLIENT_ID_SECRET },
   });
   return {
     catalogue,

@@ -183,7 +183,7 @@ describe('all three services up (stage 4)', () => {
     }
   });
 
-  it('limits votes per client with 429 and Retry-After', async () => {
+  it('limits votes per client and per address with 429 and Retry-After (issue 20: new cookies do not multiply votes)', async () => {
     const limited = await frontend(backends.urls, { voteRateLimit: 2 });
     try {
       const page = await request(limited.app).get('/');
@@ -201,14 +201,17 @@ describe('all three services up (stage 4)', () => {
       expect(third.status).toBe(429);
       expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
       expect(third.text).toContain('Too many votes');
-      // Another client (another cookie) is not affected.
-      const other = await request(limited.app).get('/');
-      const otherVote = await request(limited.app)
-        .post('/origamis/6/vote')
-        .set('cookie', cookieOf(other.headers['set-cookie']))
-        .type('form')
-        .send({ _csrf: parsePage(other.text).csrf });
-      expect(otherVote.status).toBe(303);
+      // A fresh cookie from the same address (GET / hands one to every cookie-less request) is refused too:
+      // each new cookie used to be a new client, so one address got its limit once per cookie.
+      for (let i = 0; i < 5; i++) {
+        const other = await request(limited.app).get('/');
+        const otherVote = await request(limited.app)
+          .post('/origamis/6/vote')
+          .set('cookie', cookieOf(other.headers['set-cookie']))
+          .type('form')
+          .send({ _csrf: parsePage(other.text).csrf });
+        expect(otherVote.status).toBe(429);
+      }
     } finally {
       limited.close();
     }

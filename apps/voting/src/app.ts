@@ -129,7 +129,13 @@ export async function buildApp(deps: VotingDeps): Promise<Service> {
     app.addHook('onClose', () => sync.stop());
   }
 
-  await app.register(origamiRoutes, { repository, batcher, feed, heartbeatMs: config.SSE_HEARTBEAT_MS });
+  await app.register(origamiRoutes, {
+    repository,
+    batcher,
+    feed,
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+    clientIdSecret: config.CLIENT_ID_SECRET,
+  });
 
   return app;
 }

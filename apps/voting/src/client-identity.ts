@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
+import { CLIENT_ID_HEADER, verifyClientId } from '@craftista/http-client';
 import type { FastifyRequest } from 'fastify';
 
-/** An opaque id the frontend derives for a browser; anything else is ignored. */
-const CLIENT_ID = /^[\x21-\x7e]{1,200}$/;
-
 /**
- * The key a vote is rate-limited and recorded under. The frontend forwards its client's identity in
- * `x-craftista-client`; it is trusted because only the frontend can reach this service (network policy,
- * compose network). Without it, the peer socket address is used. Only a hash is ever stored.
+ * The key a vote is rate-limited and recorded under: the client the frontend names in `x-craftista-client`
+ * when it is signed with the shared CLIENT_ID_SECRET, else the peer socket address (a direct caller, a forged
+ * or unsigned header, or no secret configured), so nobody who reaches this service directly can pick
+ * identities to multiply votes. Only a hash is ever stored.
  */
-export function clientKey(request: FastifyRequest): string {
-  const forwarded = request.headers['x-craftista-client'];
-  const key =
-    typeof forwarded === 'string' && CLIENT_ID.test(forwarded)
-      ? `client:${forwarded}`
-      : `ip:${request.socket?.remoteAddress ?? request.ip}`;
+export function clientKey(request: FastifyRequest, secret: string | undefined): string {
+  const client = secret ? verifyClientId(secret, request.headers[CLIENT_ID_HEADER]) : undefined;
+  const key = client !== undefined ? `client:${client}` : `ip:${request.socket?.remoteAddress ?? request.ip}`;
   return createHash('sha256').update(key).digest('base64url').slice(0, 32);
 }

@@ -9,6 +9,11 @@ const VotingEnv = z.object({
   CATALOGUE_SYNC_INTERVAL_MS: durationMs(60_000),
   /** Votes one client may cast per minute. */
   VOTE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /**
+   * Shared with the frontend, which signs the client identity it forwards with it; unset, or a header not
+   * signed with it: votes are limited per caller address.
+   */
+  CLIENT_ID_SECRET: z.string().min(32, { error: 'use at least 32 characters' }).optional(),
   /** Bearer token for POST /api/origamis; unset = admin writes disabled (403). */
   VOTING_ADMIN_TOKEN: z.string().min(16, { error: 'use at least 16 characters' }).optional(),
   /** Milliseconds between SSE heartbeat comments. */

@@ -1,6 +1,15 @@
 // The behaviour every backend must show, run on real PostgreSQL and on embedded PGlite.
+import { signClientId } from '@craftista/http-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, harness, ledger, openStream, storedVotes, type Harness } from './support.js';
+import {
+  ADMIN_TOKEN,
+  harness,
+  ledger,
+  openStream,
+  storedVotes,
+  type Harness,
+  signedClient,
+} from './support.js';
 
 export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
   let h: Harness;
@@ -12,7 +21,7 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
     h.app.inject({
       method: 'POST',
       url: `/api/origamis/${id}/vote`,
-      headers: { 'x-craftista-client': client },
+      headers: { 'x-craftista-client': signedClient(client) },
       ...(payload === undefined ? {} : { payload: payload as string }),
     });
 
@@ -79,7 +88,11 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
         const res = await h.app.inject({
           method: 'POST',
           url: '/api/origamis/2/vote',
-          headers: { 'x-craftista-client': `typed-${i}`, 'content-type': type, 'content-length': '0' },
+          headers: {
+            'x-craftista-client': signedClient(`typed-${i}`),
+            'content-type': type,
+            'content-length': '0',
+          },
         });
         answers.push([type, res.statusCode, res.json().votes]);
       }
@@ -92,7 +105,7 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       const json = await h.app.inject({
         method: 'POST',
         url: '/api/origamis/2/vote',
-        headers: { 'x-craftista-client': 'json-body', 'content-type': 'application/json' },
+        headers: { 'x-craftista-client': signedClient('json-body'), 'content-type': 'application/json' },
         payload: '{"votes":1000}',
       });
       expect([json.statusCode, json.json().votes]).toEqual([200, before + 1]);
@@ -100,7 +113,10 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       const form = await h.app.inject({
         method: 'POST',
         url: '/api/origamis/2/vote',
-        headers: { 'x-craftista-client': 'form-body', 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          'x-craftista-client': signedClient('form-body'),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         payload: 'votes=1000',
       });
       expect(form.statusCode).toBe(415);
@@ -229,6 +245,28 @@ export function contractSuite(kind: 'postgres' | 'pglite'): () => Harness {
       expect(await ledger(h.pool)).toEqual(before);
       // Another client is not affected.
       expect((await vote('1', `${client}-other`)).statusCode).toBe(200);
+    });
+
+    it('limits a direct caller by its address whatever x-craftista-client it makes up (issue 20)', async () => {
+      // A new unsigned, forged or foreign-secret identity on every vote was a new client each time.
+      const forged = (i: number) =>
+        [
+          `made-up-${i}`,
+          `c:${i}.not-a-signature`,
+          signClientId('another-secret-0123456789abcdef01', `c:${i}`),
+        ][i % 3]!;
+      const answers = [];
+      for (let i = 0; i < 61; i++) {
+        const res = await h.app.inject({
+          method: 'POST',
+          url: '/api/origamis/2/vote',
+          headers: { 'x-craftista-client': forged(i) },
+        });
+        answers.push(res.statusCode);
+      }
+      // One address, one limit (30 a minute): 61 votes span at most two windows, so at most 60 count.
+      expect(answers.filter((s) => s === 200).length).toBeLessThanOrEqual(60);
+      expect(answers).toContain(429);
     });
 
     it('records only a hash of the client identity in the ledger', async () => {

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
-import { ledger, openStream, storedVotes } from './support.js';
+import { CLIENT_ID_SECRET, ledger, openStream, signedClient, storedVotes } from './support.js';
 
 let server: PostgresHandle;
 let pool: pg.Pool;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   server = await startPostgres();
   pool = createPostgresPool(server.url, { max: 10, connectTimeoutMs: 1000 });
   app = await buildApp({
-    config: readConfig({ VOTE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'silent' }),
+    config: readConfig({ VOTE_LIMIT_PER_MINUTE: '100000', CLIENT_ID_SECRET, LOG_LEVEL: 'silent' }),
     // Its own pool with a shorter connect timeout than compose's, so the outage answers come quickly.
     pool,
     liveUpdates: { kind: 'postgres', url: server.url },
@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 const vote = (id: string, client = 'outage-fan') =>
-  app.inject({ method: 'POST', url: `/api/origamis/${id}/vote`, headers: { 'x-craftista-client': client } });
+  app.inject({
+    method: 'POST',
+    url: `/api/origamis/${id}/vote`,
+    headers: { 'x-craftista-client': signedClient(client) },
+  });
 
 describe('PostgreSQL outage', () => {
   it('answers 503 quickly while PostgreSQL is down and recovers by itself, live feed included', async () => {

@@ -5,7 +5,7 @@ import { startService, usePostgresDatabase, type Isolated, type ServiceProcess }
 import { createPostgresPool } from '@craftista/stores/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ledger, storedVotes } from './support.js';
+import { CLIENT_ID_SECRET, ledger, signedClient, storedVotes } from './support.js';
 
 const TOTAL = 20_000;
 const CONNECTIONS = 200;
@@ -21,6 +21,7 @@ beforeAll(async () => {
     env: {
       DATABASE_URL: db.url,
       VOTE_LIMIT_PER_MINUTE: '1000000',
+      CLIENT_ID_SECRET,
       CATALOGUE_URL: 'http://127.0.0.1:9',
       LOG_LEVEL: 'error',
     },
@@ -53,7 +54,10 @@ it('stores exactly as many votes as it acknowledged, with one ledger row each', 
         context.client ??= clients++;
         return {
           ...request,
-          headers: { ...request.headers, 'x-craftista-client': `reliability-${context.client}` },
+          headers: {
+            ...request.headers,
+            'x-craftista-client': signedClient(`reliability-${context.client}`),
+          },
         };
       },
       onResponse: (status: number) => {

@@ -2,7 +2,7 @@
 // process's stream through LISTEN/NOTIFY; heartbeats keep the stream open; closing ends it cleanly.
 import { startService, type ServiceProcess } from '@craftista/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, openStream, type Harness } from './support.js';
+import { harness, openStream, type Harness, signedClient } from './support.js';
 
 let h: Harness;
 let other: ServiceProcess;
@@ -26,7 +26,7 @@ describe('live vote stream', () => {
       await expect.poll(() => stream.text()).toContain(': connected');
       const res = await fetch(`${other.url}/api/origamis/3/vote`, {
         method: 'POST',
-        headers: { 'x-craftista-client': 'other-replica-fan' },
+        headers: { 'x-craftista-client': signedClient('other-replica-fan') },
       });
       expect(res.status).toBe(200);
       const { votes } = (await res.json()) as { votes: number };

@@ -1,5 +1,6 @@
 // Builds the voting app for tests on real stores: a PostgreSQL database of the file's own, or embedded PGlite.
 import http from 'node:http';
+import { signClientId } from '@craftista/http-client';
 import { usePostgresDatabase } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -8,6 +9,9 @@ import { openDependencies } from '../src/compose.js';
 import { readConfig } from '../src/config.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const CLIENT_ID_SECRET = 'test-client-id-secret-0123456789abcdef';
+/** `x-craftista-client` as the frontend sends it: the client id signed with the shared secret. */
+export const signedClient = (id: string): string => signClientId(CLIENT_ID_SECRET, id);
 
 export interface Harness {
   app: FastifyInstance;
@@ -35,6 +39,7 @@ export async function harness(
     const config = readConfig({
       DATABASE_URL: db?.url,
       VOTING_ADMIN_TOKEN: ADMIN_TOKEN,
+      CLIENT_ID_SECRET,
       LOG_LEVEL: 'silent',
       ...env,
       ...more,

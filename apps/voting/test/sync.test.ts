@@ -4,7 +4,7 @@ import { createHttpClient } from '@craftista/http-client';
 import { startService, type ServiceProcess } from '@craftista/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogueSync } from '../src/sync.js';
-import { harness, type Harness } from './support.js';
+import { harness, type Harness, signedClient } from './support.js';
 
 const CATALOGUE_TOKEN = 'catalogue-admin-token-for-tests';
 let catalogue: ServiceProcess;
@@ -44,7 +44,7 @@ const vote = (id: string) =>
   h.app.inject({
     method: 'POST',
     url: `/api/origamis/${id}/vote`,
-    headers: { 'x-craftista-client': `sync-${id}` },
+    headers: { 'x-craftista-client': signedClient(`sync-${id}`) },
   });
 
 describe('catalogue sync', () => {

@@ -74,3 +74,4 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
 }
 
 export { AxiosError, axios, type AxiosInstance };
+export { CLIENT_ID_HEADER, signClientId, verifyClientId } from './client-id.js';

@@ -91,6 +91,15 @@ describe('docker/compose.yaml', () => {
     ]);
   });
 
+  it('publishes no voting port, and gives voting and the frontend one client-id secret (issue 20)', () => {
+    // Published, anyone could vote past the frontend's per-client and per-address limits.
+    expect(project.services.voting!.ports ?? []).toEqual([]);
+    const secret = (service: string) =>
+      (project.services[service] as { environment?: Record<string, string> }).environment?.CLIENT_ID_SECRET;
+    expect(secret('voting')).toMatch(/^.{32,}$/);
+    expect(secret('frontend')).toBe(secret('voting'));
+  });
+
   it('builds every app from a Dockerfile target of the same name, for an app that exists', () => {
     const built = Object.entries(project.services).filter(([, s]) => s.build);
     expect(built.map(([name]) => name).sort()).toEqual(['catalogue', 'frontend', 'recco', 'voting']);

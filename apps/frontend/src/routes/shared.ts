@@ -10,9 +10,14 @@ export interface RouteDeps {
   logger: Logger;
 }
 
-/** Counts a vote attempt against the client's limit; answers 429 with Retry-After when over it. */
+/**
+ * Counts a vote attempt against the client's limit and its address's (the same number: a client cannot
+ * multiply its votes with new cookies); answers 429 with Retry-After when over either.
+ */
 export function overLimit(deps: RouteDeps, res: Response, render: (retryAfterSec: number) => void): boolean {
-  const verdict = deps.limiter.take(res.locals.identity.header);
+  const { id, address } = res.locals.identity;
+  const byAddress = deps.limiter.take(address);
+  const verdict = id === address || !byAddress.ok ? byAddress : deps.limiter.take(id);
   if (verdict.ok) return false;
   res.status(429).set('retry-after', String(verdict.retryAfterSec));
   render(verdict.retryAfterSec);

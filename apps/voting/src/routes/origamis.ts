@@ -14,6 +14,8 @@ export interface OrigamiRoutesOptions {
   batcher: VoteBatcher;
   feed: LiveFeed;
   heartbeatMs: number;
+  /** Verifies the frontend's `x-craftista-client` (CLIENT_ID_SECRET); unset: votes are keyed by address. */
+  clientIdSecret: string | undefined;
 }
 
 const params = z.object({ id: OrigamiId });
@@ -162,7 +164,7 @@ export const origamiRoutes: ServicePlugin<OrigamiRoutesOptions> = async (app, op
     },
     async (request) => {
       const { id } = request.params;
-      const outcome = await batcher.cast(id, clientKey(request));
+      const outcome = await batcher.cast(id, clientKey(request, options.clientIdSecret));
       if (outcome.kind === 'not_found') throw notFound(id);
       if (outcome.kind === 'rate_limited') {
         throw new HttpError(
