@@ -22,7 +22,7 @@ export interface SyncStatus {
   lastSkipped: SkippedProduct[];
 }
 
-export interface SkippedProduct {
+interface SkippedProduct {
   id: string;
   reason: string;
 }
