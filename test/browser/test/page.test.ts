@@ -8,6 +8,8 @@ import { launchChromium, type LaunchedBrowser } from './browser.js';
 
 const ARTIFACTS = path.join(repoRoot, 'test-artifacts', 'browser');
 const SECRET = 'browser-test-secret-browser-test-secret!';
+// Shared by the frontend and voting, as in docker/compose.yaml: voting trusts only identities signed with it.
+const CLIENT_ID_SECRET = 'browser-client-id-secret-0123456789abcd';
 const SLOW_START = { timeoutMs: 150_000 };
 
 let chromium: LaunchedBrowser;
@@ -47,7 +49,7 @@ beforeAll(async () => {
   ]);
   voting = await startService('apps/voting/src/main.ts', {
     ...SLOW_START,
-    env: { CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL_MS: '1000' },
+    env: { CATALOGUE_URL: catalogue.url, CATALOGUE_SYNC_INTERVAL_MS: '1000', CLIENT_ID_SECRET },
   });
   frontend = await startService('apps/frontend/src/main.ts', {
     ...SLOW_START,
@@ -56,6 +58,7 @@ beforeAll(async () => {
       VOTING_URL: voting.url,
       RECOMMENDATION_URL: recommendation.url,
       SESSION_SECRET: SECRET,
+      CLIENT_ID_SECRET,
       // This machine is shared and loaded while tests run: give backends the page's whole budget.
       BACKEND_TIMEOUT_MS: '1200',
     },
