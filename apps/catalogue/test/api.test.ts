@@ -482,7 +482,8 @@ describe('poison input (issue 20)', () => {
 
   it('answers TRACE and QUERY on its routes with 405 and an Allow header', async () => {
     for (const method of ['TRACE', 'QUERY'] as const) {
-      const res = await app.inject({ method, url: '/api/products' });
+      // light-my-request's method type lists neither TRACE nor QUERY; Fastify's server takes both.
+      const res = await app.inject({ method: method as 'GET', url: '/api/products' });
       expect(res.statusCode, method).toBe(405);
       expect(res.headers.allow).toContain('GET');
     }

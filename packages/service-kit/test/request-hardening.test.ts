@@ -83,9 +83,12 @@ describe('JSON request bodies', () => {
 });
 
 describe('methods', () => {
+  // light-my-request's method type lists neither TRACE nor QUERY; Fastify's server takes both.
+  const send = (method: string, url: string) => app.inject({ method: method as 'GET', url });
+
   it('answers 405 with Allow for a method a known path lacks, before reading any body', async () => {
     for (const method of ['TRACE', 'QUERY', 'PUT'] as const) {
-      const res = await app.inject({ method, url: '/notes/7' });
+      const res = await send(method, '/notes/7');
       expect(res.statusCode, method).toBe(405);
       expect(res.headers.allow).toBe('GET, HEAD, DELETE');
       expect(res.json().error).toBe('method_not_allowed');
@@ -93,7 +96,7 @@ describe('methods', () => {
   });
 
   it('keeps 404 for a path no route has', async () => {
-    expect((await app.inject({ method: 'TRACE', url: '/nothing' })).statusCode).toBe(404);
+    expect((await send('TRACE', '/nothing')).statusCode).toBe(404);
   });
 });
 
