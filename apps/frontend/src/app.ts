@@ -113,7 +113,7 @@ export function buildApp(deps: FrontendDeps): FrontendApp {
     app.use(`/static/${folder}`, assets(folder));
   }
 
-  app.use(healthRoutes({ metrics, lifecycle }));
+  app.use(healthRoutes({ metrics: deps.config.METRICS_PORT === undefined ? metrics : undefined, lifecycle }));
   app.use(express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 10 }));
   app.use((req, res, next) => {
     res.locals.identity = identity.resolve(req, res, {

@@ -1,12 +1,18 @@
 // Reads the configuration, builds the frontend from it and serves it until SIGTERM/SIGINT.
-import { closeOnSignal } from '@craftista/service-kit/core';
+import { closeOnSignal, createHttpMetrics, serveMetrics } from '@craftista/service-kit/core';
 import { buildApp } from './app.js';
 import { openDependencies } from './compose.js';
 import { readConfig } from './config.js';
 
 const config = readConfig();
 const deps = await openDependencies(config);
-const app = buildApp(deps);
+const metrics = createHttpMetrics('frontend');
+const app = buildApp({ ...deps, metrics });
+// METRICS_PORT: /metrics there only, not on the public port.
+const metricsServer =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : await serveMetrics(metrics.registry, { port: config.METRICS_PORT, host: config.HOST });
 const server = app.listen(config.PORT, config.HOST, () => {
   deps.logger.info(
     {
@@ -27,5 +33,6 @@ closeOnSignal({
     await new Promise<void>((resolve, reject) =>
       server.close((error) => (error ? reject(error) : resolve())),
     );
+    metricsServer?.close();
   },
 });

@@ -75,6 +75,8 @@ export const baseEnv = (defaultPort: number) => ({
   LOG_LEVEL: logLevel(),
   APP_VERSION: z.string().default('1.0.0'),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl().optional(),
+  /** Serve GET /metrics on this port only, not on PORT; unset: on PORT. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export { z };

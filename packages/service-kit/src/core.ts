@@ -5,4 +5,5 @@ export { endRequestSpan, initTracing, startRequestSpan } from './tracing.js';
 export { requestIdOf, isQuietRoute, logCompletion } from './requests.js';
 export { closeOnSignal } from './shutdown.js';
 export { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
+export { serveMetrics } from './metrics-server.js';
 export { systemInfo, type SystemInfo } from './system-info.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serveMetrics } from './metrics-server.js';
 import { closeOnSignal } from './shutdown.js';
 
 export interface RunOptions {
@@ -16,6 +17,16 @@ export async function runService(
   app: FastifyInstance,
   { port, host = '0.0.0.0', shutdownTimeoutMs }: RunOptions,
 ): Promise<void> {
-  closeOnSignal({ log: app.log, server: app.server, close: () => app.close(), timeoutMs: shutdownTimeoutMs });
+  // METRICS_PORT, as createService read it: /metrics is served there and not on `port`.
+  const metricsPort = app.metricsPort;
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : await serveMetrics(app.metricsRegistry, { port: metricsPort, host });
+  const close = async () => {
+    await app.close();
+    metrics?.close();
+  };
+  closeOnSignal({ log: app.log, server: app.server, close, timeoutMs: shutdownTimeoutMs });
   await app.listen({ port, host });
 }

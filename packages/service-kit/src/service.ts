@@ -59,6 +59,8 @@ export interface ServiceConfig {
   APP_VERSION: string;
   LOG_LEVEL?: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  /** Set: /metrics is served on this port (by runService) and not on the service's own. */
+  METRICS_PORT?: number | undefined;
   [variable: string]: unknown;
 }
 
@@ -75,6 +77,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     readiness: Readiness;
     metricsRegistry: Registry;
+    /** METRICS_PORT: where runService serves /metrics instead of the service's port. */
+    metricsPort: number | undefined;
   }
   interface FastifyRequest {
     span?: Span;
@@ -132,7 +136,7 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
   });
 
   // Metrics registered first so /metrics exists; recorded from the one onResponse hook below.
-  const metrics = registerMetrics(app, meta.name);
+  const metrics = registerMetrics(app, meta.name, config.METRICS_PORT !== undefined);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     metrics.record(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -172,6 +176,7 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
   registerErrorHandling(app);
   registerHealth(app, app.readiness);
   app.decorate('metricsRegistry', metrics.registry);
+  app.decorate('metricsPort', config.METRICS_PORT);
   app.addHook('onClose', async () => shutdownTracing());
   return app;
 }

@@ -6,7 +6,8 @@ export function healthRoutes({
   metrics,
   lifecycle,
 }: {
-  metrics: HttpMetrics;
+  /** Undefined when METRICS_PORT serves them elsewhere (main.ts), so this port has no /metrics. */
+  metrics: HttpMetrics | undefined;
   lifecycle: { draining: boolean };
 }): Router {
   const router = Router();
@@ -22,8 +23,10 @@ export function healthRoutes({
     }
     res.json({ status: 'ready' });
   });
-  router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  if (metrics) {
+    router.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   return router;
 }
