@@ -3,6 +3,7 @@
 // Stores come from docker compose when a Docker engine answers (or CRAFTISTA_STORES=compose), otherwise the
 // apps use their embedded stores (in-memory catalogue, PGlite voting, in-process recommendation).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -98,6 +99,8 @@ function readable(line) {
   }
 }
 
+// The frontend signs the client identity it forwards to voting with it; one random value per dev run.
+const clientIdSecret = env.CLIENT_ID_SECRET ?? randomBytes(24).toString('hex');
 const children = new Map();
 for (const [name, appEnv] of Object.entries(apps)) {
   const child = spawn('npm', ['run', 'dev', '--silent', '-w', `@craftista/${name}`], {
@@ -106,6 +109,7 @@ for (const [name, appEnv] of Object.entries(apps)) {
       ...env,
       HOST: '127.0.0.1',
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      CLIENT_ID_SECRET: clientIdSecret,
       ...Object.fromEntries(Object.entries(appEnv).map(([k, v]) => [k, String(v)])),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

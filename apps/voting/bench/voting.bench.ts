@@ -1,6 +1,7 @@
 // npm run bench -w @craftista/voting: POST vote (votes/s, p99, exact counts) and GET list (req/s) against the
 // service running as a process on a throwaway PostgreSQL, next to a bare Fastify route in the same run.
 // Targets (2 cores): >= 3,000 votes/s with exact counts; list >= 0.4 x bare Fastify; RSS <= 120 MB.
+import { signClientId } from '@craftista/http-client';
 import {
   buildForBench,
   compare,
@@ -17,6 +18,7 @@ buildForBench('@craftista/voting');
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const BENCH_CLIENT_SECRET = 'bench-client-id-secret-0123456789abcdef';
 const postgres = process.env.DATABASE_URL ? undefined : await startPostgres();
 const url = process.env.DATABASE_URL ?? postgres!.url;
 const bare = await startBareFastify();
@@ -24,6 +26,7 @@ const voting = await startService('apps/voting/dist/main.js', {
   env: {
     DATABASE_URL: url,
     VOTE_LIMIT_PER_MINUTE: '100000000',
+    CLIENT_ID_SECRET: BENCH_CLIENT_SECRET,
     CATALOGUE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'warn',
   },
@@ -52,7 +55,8 @@ try {
     durationSec,
     connections,
     method: 'POST',
-    headers: { 'x-craftista-client': 'bench' },
+    // Signed as the frontend signs it, so the bench pays for verifying the identity as production does.
+    headers: { 'x-craftista-client': signClientId(BENCH_CLIENT_SECRET, 'c:bench') },
   });
   const stored = (await votesOf()) - before;
   const metrics = await (await fetch(`${voting.url}/metrics`)).text();
