@@ -241,6 +241,20 @@ async function main(): Promise<void> {
   const artifacts = join(ROOT, 'test-artifacts', 'delivery');
   mkdirSync(artifacts, { recursive: true });
 
+  await stage('machine: dockerd, docker-registry, Go, git and unzip present', async () => {
+    const missing: string[] = [];
+    for (const [bin, how] of [
+      ['dockerd', 'apt-get install -y docker.io (npm run test:containers installs it)'],
+      ['docker-registry', 'apt-get install -y docker-registry'],
+      ['go', 'Go 1.26 (builds act and buildx from the Go module proxy)'],
+      ['git', 'apt-get install -y git'],
+      ['unzip', 'apt-get install -y unzip'],
+    ] as const)
+      if ((await sh('bash', ['-c', `command -v ${bin} || true`])).stdout.trim() === '')
+        missing.push(`${bin}: ${how}`);
+    check(missing.length === 0, `missing on this machine:\n  ${missing.join('\n  ')}`);
+  });
+
   const { act: actBin, dockerConfig } = await stage(
     'tools: act v0.2.89 and buildx v0.38.2 (Go module proxy, cached)',
     async () => {
