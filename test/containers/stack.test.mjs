@@ -15,7 +15,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const compose = ['compose', '-f', 'docker/compose.yaml'];
 const apps = { frontend: 'frontend', catalogue: 'catalogue', voting: 'voting', recco: 'recommendation' };
 const FRONTEND = 'http://127.0.0.1:3000';
-const measured = { sizes: {}, lines: [] };
+const measured = { lines: [] };
 
 for (const name of ['DOCKER_HOST', 'NODE_IMAGE', 'MONGO_IMAGE', 'POSTGRES_IMAGE', 'REDIS_IMAGE']) {
   if (!process.env[name]) throw new Error(`${name} is not set: run this through npm run test:containers`);
@@ -67,20 +67,32 @@ const containerOf = (service) => docker([...compose, 'ps', '--all', '--quiet', s
 const votesOf = async (id) => Number(await (await fetch(`${FRONTEND}/api/origamis/${id}/votes`)).text());
 
 let failedBefore = false;
-/** A test that is skipped once an earlier one failed, since each needs the stack the ones before it made. */
-function step(name, fn) {
+/**
+ * A test that is skipped once an earlier blocking one failed, since it needs the stack the ones before it made;
+ * a non-blocking step leaves the stack as it found it, failed or not.
+ */
+function step(name, fn, { blocking = true } = {}) {
   test(name, async (t) => {
     if (failedBefore) return t.skip('an earlier step failed');
     try {
       await fn(t);
     } catch (error) {
-      failedBefore = true;
+      if (blocking) failedBefore = true;
       throw error;
     }
   });
 }
 
+let devProcess;
 after(() => {
+  // A launcher that did not stop on Ctrl-C goes now, with everything under it.
+  if (devProcess && devProcess.exitCode === null && devProcess.signalCode === null) {
+    try {
+      process.kill(-devProcess.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   // Whatever happened, the stack goes: containers, network and volumes (images stay, as build cache).
   spawnSync(
     'docker',
@@ -106,16 +118,37 @@ step('the private engine answers and has the four base images', () => {
   assert.match(node, /^v20\.(19|[2-9]\d)\./, 'a Node 20.19+ runtime');
 });
 
-step('builds the four app images from docker/Dockerfile from cold', () => {
-  // Cold: no image or build cache of ours left, only the base images.
-  spawnSync('docker', [...compose, 'down', '--rmi', 'local', '--volumes'], { cwd: root, stdio: 'ignore' });
-  for (const app of Object.values(apps))
-    spawnSync('docker', ['image', 'rm', `craftista/${app}:dev`], { stdio: 'ignore' });
-  docker(['image', 'prune', '--force']);
-  spawnSync('docker', ['builder', 'prune', '--all', '--force'], { stdio: 'ignore' });
-  const started = process.hrtime.bigint();
-  docker([...compose, 'build']);
-  note(`cold build of the four app images (in parallel, base images present): ${seconds(started)} s`);
+step(
+  'docker compose up --build --wait builds the four app images from cold and brings all seven up healthy',
+  () => {
+    // Cold: no image or build cache of ours left, only the base images. CRAFTISTA_CONTAINERS_KEEP_CACHE=1 keeps
+    // them, to rerun the later steps quickly; the build is then not cold and is not reported as cold.
+    const cold = process.env.CRAFTISTA_CONTAINERS_KEEP_CACHE !== '1';
+    const down = [...compose, 'down', '--volumes', ...(cold ? ['--rmi', 'local'] : [])];
+    spawnSync('docker', down, { cwd: root, stdio: 'ignore' });
+    if (cold) {
+      for (const app of Object.values(apps))
+        spawnSync('docker', ['image', 'rm', `craftista/${app}:dev`], { stdio: 'ignore' });
+      docker(['image', 'prune', '--force']);
+      spawnSync('docker', ['builder', 'prune', '--all', '--force'], { stdio: 'ignore' });
+    }
+    const started = process.hrtime.bigint();
+    // What the README says, detached here so that the test goes on.
+    docker([...compose, 'up', '--build', '--detach', '--wait', '--wait-timeout', '600']);
+    note(
+      `${cold ? 'cold' : 'cached (not cold)'} docker compose up --build --wait (four images built in parallel, then all healthy): ${seconds(started)} s`,
+    );
+    const states = containers().map((c) => `${c.Service}:${c.State}:${c.Health}`);
+    assert.deepEqual(
+      states.sort(),
+      ['catalogue', 'frontend', 'mongodb', 'postgres', 'recco', 'redis', 'voting'].map(
+        (s) => `${s}:running:healthy`,
+      ),
+    );
+  },
+);
+
+step('the app images run node as user node, without npm, labelled', () => {
   for (const app of Object.values(apps)) {
     const image = `craftista/${app}:dev`;
     const [size, user, title] = docker([
@@ -127,7 +160,6 @@ step('builds the four app images from docker/Dockerfile from cold', () => {
     ])
       .trim()
       .split(' ');
-    measured.sizes[app] = Number(size);
     note(`image ${image}: ${(Number(size) / 1e6).toFixed(1)} MB uncompressed, on ${process.env.NODE_IMAGE}`);
     assert.equal(user, 'node', `${image} runs as node`);
     assert.equal(title, `craftista-${app}`);
@@ -137,19 +169,6 @@ step('builds the four app images from docker/Dockerfile from cold', () => {
     });
     assert.notEqual(npm.status, 0, `${image} has npm at ${npm.stdout}`);
   }
-});
-
-step('docker compose up --build --wait brings all seven containers up healthy', () => {
-  const started = process.hrtime.bigint();
-  docker([...compose, 'up', '--build', '--detach', '--wait', '--wait-timeout', '300']);
-  note(`docker compose up --build --wait (images cached) to all healthy: ${seconds(started)} s`);
-  const states = containers().map((c) => `${c.Service}:${c.State}:${c.Health}`);
-  assert.deepEqual(
-    states.sort(),
-    ['catalogue', 'frontend', 'mongodb', 'postgres', 'recco', 'redis', 'voting'].map(
-      (s) => `${s}:running:healthy`,
-    ),
-  );
 });
 
 step('the page shows all four stages, every backend up', async () => {
@@ -201,19 +220,31 @@ step(
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
+    let voting = true;
+    let voter;
     try {
       const page = await browser.newPage();
       await page.goto(`${FRONTEND}/`);
       const box = page.locator('#status-voting');
       const colour = () => box.evaluate((el) => window.getComputedStyle(el).backgroundColor);
-      assert.equal(await colour(), 'rgb(0, 128, 0)');
+      const turns = async (state, limitMs) => {
+        const since = process.hrtime.bigint();
+        const seen = await box
+          .and(page.locator(`.${state}`))
+          .waitFor({ timeout: limitMs })
+          .then(
+            () => true,
+            () => false,
+          );
+        return { seen, after: seconds(since), colour: await colour() };
+      };
+      assert.equal(await colour(), 'rgb(0, 128, 0)', 'the Voting box is green to begin with');
 
-      // Votes keep coming through the outage; the ones answered 2xx must all be counted afterwards.
+      // Votes keep coming through the outage; every one answered 2xx must be counted afterwards.
       const before = await votesOf(2);
       let acknowledged = 0;
       let sent = 0;
-      let voting = true;
-      const voter = (async () => {
+      voter = (async () => {
         while (voting) {
           sent++;
           const res = await fetch(`${FRONTEND}/api/origamis/2/vote`, {
@@ -225,20 +256,19 @@ step(
           await sleep(150);
         }
       })();
-
       await sleep(1000);
-      let started = process.hrtime.bigint();
-      docker([...compose, 'stop', 'postgres']);
-      await box.and(page.locator('.down')).waitFor({ timeout: 60_000 });
-      note(`Voting box red ${seconds(started)} s after docker compose stop postgres returned`);
-      assert.equal(await colour(), 'rgb(208, 0, 0)');
-      assert.equal(await box.locator('.state').textContent(), 'Down');
 
-      started = process.hrtime.bigint();
+      docker([...compose, 'stop', 'postgres']);
+      const down = await turns('down', 30_000);
+      note(
+        down.seen
+          ? `Voting box red ${down.after} s after postgres stopped`
+          : 'Voting box still green 30 s after postgres stopped',
+      );
+      await sleep(2000);
       docker([...compose, 'start', 'postgres']);
-      await box.and(page.locator('.up')).waitFor({ timeout: 120_000 });
-      note(`Voting box green again ${seconds(started)} s after docker compose start postgres returned`);
-      assert.equal(await colour(), 'rgb(0, 128, 0)');
+      const up = await turns('up', 120_000);
+      note(`Voting box green ${up.after} s after postgres started`);
       voting = false;
       await voter;
 
@@ -246,17 +276,31 @@ step(
         const votes = await votesOf(2);
         return votes >= before + acknowledged ? votes : undefined;
       }, 10_000);
-      note(`outage: ${sent} votes sent, ${acknowledged} acknowledged, ${(after ?? 0) - before} counted`);
+      note(
+        `outage: ${sent} votes sent, ${acknowledged} acknowledged, ${(await votesOf(2)) - before} counted`,
+      );
       assert.ok(acknowledged > 0, 'some votes were acknowledged');
       assert.ok(
         after !== undefined,
         `acknowledged votes lost: ${await votesOf(2)} < ${before} + ${acknowledged}`,
       );
       assert.ok(after <= before + sent, 'more votes counted than sent');
+      assert.ok(up.seen, 'the Voting box did not turn green again after postgres restarted');
+      assert.equal(up.colour, 'rgb(0, 128, 0)');
+      assert.ok(
+        down.seen,
+        "the Voting box stayed green for 30 s with postgres stopped: the frontend takes voting's state from voting's " +
+          'event stream, which stays open while its database is down',
+      );
+      assert.equal(down.colour, 'rgb(208, 0, 0)', 'the Voting box is red while postgres is down');
     } finally {
+      voting = false;
+      await voter;
       await browser.close();
+      docker([...compose, 'start', 'postgres']);
     }
   },
+  { blocking: false },
 );
 
 step('the seed profile loads the demo products, twice over (idempotent)', async () => {
@@ -305,9 +349,10 @@ step('a warm rebuild of one app after one changed source file', () => {
     const started = process.hrtime.bigint();
     const out = docker(build, { env: { DOCKER_BUILDKIT: '0' } });
     note(`warm rebuild of catalogue after one changed source file: ${seconds(started)} s`);
-    // The dependency install came from cache; the app's own build ran again.
-    assert.match(out, /npm ci[^]*?Using cache/);
-    assert.match(out, /turbo run build[^]*?Running in/);
+    // The dependency install and the workspace packages' build came from cache; the app's own build ran again.
+    assert.match(out, /RUN npm ci[^\n]*\n ---> Using cache/);
+    assert.match(out, /RUN npx turbo run build[^\n]*\n ---> Using cache/);
+    assert.match(out, /RUN npm run build --workspace[^\n]*\n ---> Running in/);
   } finally {
     spawnSync('docker', ['image', 'rm', 'craftista/catalogue:warm-probe'], { stdio: 'ignore' });
     rmSync(copy, { recursive: true, force: true });
@@ -323,6 +368,7 @@ step(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    devProcess = dev;
     let output = '';
     dev.stdout.on('data', (chunk) => (output += chunk));
     dev.stderr.on('data', (chunk) => (output += chunk));
@@ -346,9 +392,18 @@ step(
       // Ctrl-C reaches the whole foreground process group, npm and the launcher under it.
       if (dev.exitCode === null) process.kill(-dev.pid, 'SIGINT');
     }
-    const code = await Promise.race([exited, sleep(60_000).then(() => 'still running after 60 s')]);
-    assert.equal(code, 0, output.slice(-2000));
-    assert.match(output, /stopped/);
+    const limit = new Promise((resolve) => setTimeout(resolve, 60_000, 'still running after 60 s').unref());
+    // npm itself dies of the SIGINT, as it does in a terminal; the launcher under it finishes its shutdown.
+    const code = await Promise.race([exited, limit]);
+    assert.ok(code === 0 || code === 'SIGINT', `npm run dev ended with ${code}:\n${output.slice(-2000)}`);
+    assert.match(output, /dev\s*\S*\| stopped/);
+    for (const port of [3000, 5000, 8080, 8081]) {
+      const answer = await fetch(`http://127.0.0.1:${port}/livez`).then(
+        (res) => res.status,
+        () => 'nothing',
+      );
+      assert.equal(answer, 'nothing', `port ${port} still answers after Ctrl-C`);
+    }
     assert.deepEqual(
       containers().filter((c) => c.State === 'running'),
       [],
