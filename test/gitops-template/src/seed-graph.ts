@@ -4,6 +4,8 @@ import { podSpec, workloads } from './invariants.js';
 import type { Env, K8sObject } from './render.js';
 
 export const APP_PORTS = { frontend: 3000, catalogue: 5000, voting: 8080, recommendation: 8080 } as const;
+/** Apps whose /metrics has a port of its own (METRICS_PORT): the public frontend's, which the ingress never reaches. */
+export const METRICS_PORTS: Partial<Record<keyof typeof APP_PORTS, number>> = { frontend: 9464 };
 export const STORE_PORTS = { mongodb: 27017, postgresql: 5432, redis: 6379 } as const;
 
 /** The seed's table: default deny; frontend -> all three back-ends; voting -> catalogue and PostgreSQL;
@@ -15,7 +17,7 @@ export function expectedAllowed(env: Env): Set<string> {
   if (env === 'dev') inNamespace.push('mongodb', 'postgresql', 'redis');
   return new Set([
     'ingress-nginx->frontend',
-    'prometheus->frontend',
+    'prometheus->frontend/metrics',
     'prometheus->catalogue',
     'prometheus->voting',
     'prometheus->recommendation',
@@ -52,6 +54,8 @@ export function graph(objects: K8sObject[], env: Env): { allowed: Set<string>; p
     const e = pod(app, labels);
     sources.push(e);
     targets.push({ ...e, port, protocol: 'TCP' });
+    const metricsPort = METRICS_PORTS[app as keyof typeof APP_PORTS];
+    if (metricsPort) targets.push({ ...e, name: `${app}/metrics`, port: metricsPort, protocol: 'TCP' });
   }
   let ext = 0;
   for (const [store, port] of Object.entries(STORE_PORTS)) {
