@@ -6,7 +6,8 @@
 #   2. the tool's official release archive, checked against the checksum file published with it;
 #   3. a Go source build (modules verified by go.sum and the Go checksum database).
 # A checksum mismatch is refused: nothing is installed and the script exits 1.
-# Usage: scripts/install-tools.sh [tool ...]   (default: all)
+# Usage: scripts/install-tools.sh [tool ...]   (default: the six npm test runs; act, buildx and docker-compose are
+# asked for by the container and delivery tiers)
 # Env for tests and mirrors: CRAFTISTA_TOOLS_DIR, CRAFTISTA_TOOLS_MIRROR (empty: no mirror), CRAFTISTA_TOOLS_SUMS,
 # CRAFTISTA_TOOLS_RELEASES (base URL standing in for https://github.com and https://get.helm.sh; "off": skip releases).
 set -euo pipefail
@@ -27,6 +28,7 @@ RELEASES="${CRAFTISTA_TOOLS_RELEASES:-}"
 declare -A VERSION=(
   [ferretdb]=v1.24.2 [compose-config]=v2.16.2 [actionlint]=v1.7.12
   [kustomize]=v5.7.1 [helm]=v3.22.0 [trivy]=v0.74.0
+  [act]=v0.2.89 [buildx]=v0.38.2 [docker-compose]=v5.6.0
 )
 declare -A MODULE=(
   [ferretdb]="scripts/ferretdb"
@@ -35,8 +37,14 @@ declare -A MODULE=(
   [kustomize]="sigs.k8s.io/kustomize/kustomize/v5"
   [helm]="helm.sh/helm/v3/cmd/helm"
   [trivy]="github.com/aquasecurity/trivy/cmd/trivy"
+  [act]="github.com/nektos/act"
+  [buildx]="github.com/docker/buildx/cmd/buildx"
+  [docker-compose]="github.com/docker/compose/v5"
 )
-declare -A BUILD_MINUTES=([ferretdb]=8 [compose-config]=1 [actionlint]=2 [kustomize]=4 [helm]=13 [trivy]=29)
+declare -A BUILD_MINUTES=(
+  [ferretdb]=8 [compose-config]=1 [actionlint]=2 [kustomize]=4 [helm]=13 [trivy]=29
+  [act]=2 [buildx]=8 [docker-compose]=4
+)
 
 # Official release archive and its published checksum file (no release for our own main modules).
 release_urls() {
@@ -46,6 +54,10 @@ release_urls() {
     helm) echo "$helm/helm-$v-linux-amd64.tar.gz $helm/helm-$v-linux-amd64.tar.gz.sha256sum" ;;
     kustomize) echo "$gh/kubernetes-sigs/kustomize/releases/download/kustomize%2F$v/kustomize_${v}_linux_amd64.tar.gz $gh/kubernetes-sigs/kustomize/releases/download/kustomize%2F$v/checksums.txt" ;;
     actionlint) echo "$gh/rhysd/actionlint/releases/download/$v/actionlint_${v#v}_linux_amd64.tar.gz $gh/rhysd/actionlint/releases/download/$v/actionlint_${v#v}_checksums.txt" ;;
+    act) echo "$gh/nektos/act/releases/download/$v/act_Linux_x86_64.tar.gz $gh/nektos/act/releases/download/$v/checksums.txt" ;;
+    # these two are published as bare binaries
+    buildx) echo "$gh/docker/buildx/releases/download/$v/buildx-$v.linux-amd64 $gh/docker/buildx/releases/download/$v/checksums.txt" ;;
+    docker-compose) echo "$gh/docker/compose/releases/download/$v/docker-compose-linux-x86_64 $gh/docker/compose/releases/download/$v/docker-compose-linux-x86_64.sha256" ;;
   esac
 }
 
@@ -81,10 +93,14 @@ from_release() {
   [ -n "$want" ] || refuse "$sums lists no sum for $name"
   got=$(sha256sum "$out/$name" | cut -d' ' -f1)
   [ "$got" = "$want" ] || refuse "$archive: sha256 $got, published $want"
-  mkdir "$out/x" && tar -xzf "$out/$name" -C "$out/x"
-  bin=$(find "$out/x" -type f -name "$tool" | head -n 1)
-  [ -n "$bin" ] || refuse "$archive holds no $tool binary"
-  mv "$bin" "$out/$tool"
+  if [[ $name == *.tar.gz ]]; then
+    mkdir "$out/x" && tar -xzf "$out/$name" -C "$out/x"
+    bin=$(find "$out/x" -type f -name "$tool" | head -n 1)
+    [ -n "$bin" ] || refuse "$archive holds no $tool binary"
+    mv "$bin" "$out/$tool"
+  else
+    mv "$out/$name" "$out/$tool"
+  fi
   rm -rf "${out:?}/x" "${out:?}/$name" "${out:?}/sums"
 }
 
@@ -95,6 +111,14 @@ from_source() {
     # Our own small main modules: scripts/ferretdb (FerretDB's cmd/ferretdb panics when installed from the module
     # proxy, its generated version file is not in the module zip) and scripts/compose-config.
     (cd "$here/$tool" && GOFLAGS=-buildvcs=false go build -o "$out/$tool" .)
+  elif [ "$tool" = docker-compose ]; then
+    # Built inside its module's tree, as the main module: `go install pkg@version` refuses a module whose go.mod has
+    # exclude directives, as compose's has.
+    local src
+    src=$(go mod download -json "$module@${VERSION[$tool]}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -d "$src" ] || refuse "go mod download gave no source directory for $module@${VERSION[$tool]}"
+    (cd "$src" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false -mod=readonly" go build -trimpath \
+      -ldflags "-s -w -X $module/internal.Version=${VERSION[$tool]}" -o "$out/$tool" ./cmd)
   else
     # trivy's encoding/json/v2 use needs the jsonv2 experiment on Go 1.25/1.26; harmless for the others.
     GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false GOBIN="$out" go install "$module@${VERSION[$tool]}"

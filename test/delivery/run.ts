@@ -23,23 +23,18 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { findTool } from '@craftista/testkit';
 import { GitHubServer } from '../github-server/src/index.js';
 
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const TOOLS = process.env['CRAFTISTA_TOOLS_DIR'] ?? join(homedir(), '.cache', 'craftista', 'tools');
 const GITOPS = 'craftista/craftista-gitops';
 const APP_TOKEN = 'ghs_delivery_installation_token';
 const SONAR_VERSION = '25.6.0.109173';
 const SONAR_ZIP = `https://repo1.maven.org/maven2/org/sonarsource/sonarqube/sonar-application/${SONAR_VERSION}/sonar-application-${SONAR_VERSION}.zip`;
 const withSonar = process.env['CRAFTISTA_DELIVERY_SONAR'] !== '0';
 
-/** Go tools the run needs beyond install-tools.sh's, built from the Go module proxy once and cached the same way. */
-const GO_TOOLS = {
-  act: { version: 'v0.2.89', module: 'github.com/nektos/act' },
-  buildx: { version: 'v0.38.2', module: 'github.com/docker/buildx/cmd/buildx' },
-} as const;
 
 /**
  * The third-party actions of images.yml replaced for an offline run, each by a local composite action doing the
@@ -115,20 +110,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function goTool(name: keyof typeof GO_TOOLS): Promise<string> {
-  const { version, module } = GO_TOOLS[name];
-  const dir = join(TOOLS, `${name}-${version}`);
-  const bin = join(dir, name);
-  if (existsSync(bin)) return bin;
-  rmSync(`${dir}.tmp`, { recursive: true, force: true });
-  mkdirSync(`${dir}.tmp`, { recursive: true });
-  await sh('go', ['install', `${module}@${version}`], {
-    env: { ...process.env, GOBIN: `${dir}.tmp`, GOFLAGS: '-buildvcs=false' },
-  });
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(`${dir}.tmp`, dir, { recursive: true });
-  rmSync(`${dir}.tmp`, { recursive: true, force: true });
-  return bin;
+/** A pinned tool beyond the six npm test provisions (act, buildx): install-tools.sh puts it in the tool cache once. */
+async function goTool(name: 'act' | 'buildx'): Promise<string> {
+  await sh('bash', [join(ROOT, 'scripts', 'install-tools.sh'), name]);
+  return findTool(name);
 }
 
 function background(
@@ -488,7 +473,7 @@ async function main(): Promise<void> {
     mkdirSync(dir);
     await sh('bash', ['-c', `git -C "${server.repo(GITOPS).git.dir}" archive main | tar -x -C "${dir}"`]);
     return (
-      await sh(join(TOOLS, 'kustomize-v5.7.1', 'kustomize'), [
+      await sh(findTool('kustomize'), [
         'build',
         join(dir, 'kubernetes', 'overlays', env, 'voting'),
       ])

@@ -19,6 +19,9 @@ export const PINNED_TOOLS = {
   kustomize: 'v5.7.1',
   helm: 'v3.22.0',
   trivy: 'v0.74.0',
+  act: 'v0.2.89',
+  buildx: 'v0.38.2',
+  'docker-compose': 'v5.6.0',
 } as const;
 
 /** Finds a pinned tool installed by install-tools.sh, else on PATH; fails saying how to get it. */

@@ -106,12 +106,34 @@ describe('scripts/install-tools.sh', () => {
     expect(existsSync(path.join(d.tools, 'helm-v3.22.0', 'helm'))).toBe(false);
   });
 
-  it('pins a sum for every tool the script knows, at the versions the testkit looks for', () => {
+  it('pins a mirror sum for each tool npm test runs, at the versions the testkit looks for', () => {
     const pinned = readFileSync(path.join(root, 'scripts', 'tools.sha256'), 'utf8');
-    const versions = [...readFileSync(script, 'utf8').matchAll(/\[([a-z-]+)\]=(v[\d.]+)/g)];
-    expect(Object.fromEntries(versions.map(([, tool, version]) => [tool, version]))).toEqual(PINNED_TOOLS);
-    for (const [, tool, version] of versions)
-      expect(pinned).toMatch(new RegExp(`^[0-9a-f]{64}  ${tool}-${version}\\.gz$`, 'm'));
+    const versions = Object.fromEntries(
+      [...readFileSync(script, 'utf8').matchAll(/\[([a-z-]+)\]=(v[\d.]+)/g)].map(([, tool, version]) => [
+        tool,
+        version,
+      ]),
+    );
+    expect(versions).toEqual(PINNED_TOOLS);
+    for (const tool of ['ferretdb', 'compose-config', 'actionlint', 'kustomize', 'helm', 'trivy']) {
+      expect(pinned).toMatch(new RegExp(`^[0-9a-f]{64}  ${tool}-${versions[tool]}\\.gz$`, 'm'));
+    }
+  });
+
+  it('installs a bare-binary release (buildx) checked against its checksums file', async () => {
+    const d = dirs();
+    const binary = fakeBinary('buildx');
+    served.set('/docker/buildx/releases/download/v0.38.2/buildx-v0.38.2.linux-amd64', binary);
+    served.set(
+      '/docker/buildx/releases/download/v0.38.2/checksums.txt',
+      Buffer.from(`${sha256(binary)} *buildx-v0.38.2.linux-amd64\n`),
+    );
+    const run = await install(
+      { CRAFTISTA_TOOLS_DIR: d.tools, CRAFTISTA_TOOLS_MIRROR: d.mirror, CRAFTISTA_TOOLS_RELEASES: releases },
+      'buildx',
+    );
+    expect(run.code, run.out).toBe(0);
+    expect(readFileSync(path.join(d.tools, 'buildx-v0.38.2', 'buildx'))).toEqual(binary);
   });
 
   it('without a mirror file, downloads the release and checks it against the published checksums', async () => {
