@@ -1,15 +1,22 @@
 // npm run bench -w @craftista/recommendation: GET /api/origami-of-the-day on Redis next to a bare Fastify
 // route, each in its own process, measured in the same run.
-// Targets (2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms, RSS <= 120 MB.
+// Then the same route against a raw node:http server answering its bytes with its headers, the server
+// processes pinned to one core and the load generator to the other.
+// Targets (2-core machine): >= 0.6 x bare Fastify, p99 <= 20 ms; >= 0.9 x raw node:http; RSS <= 64 MB idle
+// and <= 80 MB peak; ready <= 1 s with Redis up.
 import {
   buildForBench,
   compare,
   load,
+  memoryVerdict,
   printResults,
+  rawRatioVerdict,
+  readyVerdict,
+  verdict,
   startBareFastify,
+  startRawHttp,
   startRedis,
   startService,
-  rssVerdict,
 } from '@craftista/testkit';
 
 buildForBench('@craftista/recommendation');
@@ -19,6 +26,10 @@ const redis = await startRedis();
 const bare = await startBareFastify();
 const app = await startService('apps/recommendation/dist/main.js', {
   env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+});
+const raw = await startRawHttp(`${app.url}/api/origami-of-the-day`).catch(async (error: unknown) => {
+  await Promise.all([bare.stop(), app.stop()]);
+  throw error;
 });
 try {
   const warm = await fetch(`${app.url}/api/origami-of-the-day`);
@@ -38,17 +49,28 @@ try {
     [baseline, livez, today],
     baseline,
   );
+  const [floor, pinned] = await compare(
+    [
+      { label: 'raw node:http, same answer', url: `${raw.url}/api/origami-of-the-day` },
+      { label: 'GET /api/origami-of-the-day', url: `${app.url}/api/origami-of-the-day` },
+    ],
+    { durationSec, pin: [raw.pid, app.pid] },
+  );
+  printResults('recommendation vs raw node:http (pinned: servers on core 0, load on core 1)', [
+    floor,
+    pinned,
+  ]);
   const ratio = today.reqPerSec / baseline.reqPerSec;
-  const { rssMiB, peakMiB } = app.memory();
-  const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  const { peakMiB } = app.memory();
   console.log(`ratio vs bare = ${ratio.toFixed(2)} (target >= 0.60) ${verdict(ratio >= 0.6)}`);
   console.log(`p99 = ${today.p99Ms} ms (target <= 20) ${verdict(today.p99Ms <= 20)}`);
-  console.log(
-    `RSS now ${rssMiB} MiB, ${rssVerdict(peakMiB)}; idle before load ${idle.rssMiB} MiB; ` +
-      `bare Fastify (plain node) peak ${bare.memory().peakMiB} MiB`,
-  );
-  if (today.errors || today.non2xx) console.log(`errors ${today.errors}, non-2xx ${today.non2xx}: NOT MET`);
+  console.log(rawRatioVerdict(pinned, floor));
+  console.log(memoryVerdict('recommendation', idle.rssMiB, peakMiB));
+  console.log(readyVerdict('recommendation', app));
+  console.log(`bare Fastify (plain node) peak ${bare.memory().peakMiB} MiB`);
+  for (const r of [today, pinned])
+    if (r.errors || r.non2xx) console.log(`${r.label}: errors ${r.errors}, non-2xx ${r.non2xx}: NOT MET`);
 } finally {
-  await Promise.all([bare.stop(), app.stop()]);
+  await Promise.all([bare.stop(), app.stop(), raw.stop()]);
   await redis.dispose();
 }

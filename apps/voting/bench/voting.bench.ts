@@ -1,16 +1,23 @@
 // npm run bench -w @craftista/voting: POST vote (votes/s, p99, exact counts) and GET list (req/s) against the
 // service running as a process on a throwaway PostgreSQL, next to a bare Fastify route in the same run.
-// Targets (2 cores): >= 3,000 votes/s with exact counts; list >= 0.4 x bare Fastify; RSS <= 120 MB.
+// Then the list against a raw node:http server answering its bytes with its headers, the server processes
+// pinned to one core and the load generator to the other.
+// Targets (2 cores): >= 3,000 votes/s with exact counts; list >= 0.4 x bare Fastify; list >= 0.9 x raw
+// node:http; RSS <= 64 MB idle and <= 80 MB peak under load; ready <= 1 s with PostgreSQL up.
 import { signClientId } from '@craftista/http-client';
 import {
   buildForBench,
   compare,
   load,
+  memoryVerdict,
   printResults,
+  rawRatioVerdict,
+  readyVerdict,
   startBareFastify,
   startPostgres,
+  startRawHttp,
   startService,
-  rssVerdict,
+  verdict,
 } from '@craftista/testkit';
 import pg from 'pg';
 
@@ -31,7 +38,9 @@ const voting = await startService('apps/voting/dist/main.js', {
     LOG_LEVEL: 'warn',
   },
 });
+const idleMemory = voting.memory();
 const pool = new pg.Pool({ connectionString: url, max: 1 });
+let raw: Awaited<ReturnType<typeof startRawHttp>> | undefined;
 const votesOf = async () =>
   Number((await pool.query<{ votes: string }>(`select votes from origami where id = '1'`)).rows[0]!.votes);
 try {
@@ -40,7 +49,7 @@ try {
   await load('warm-up', `${bare.url}/bare`, warm);
   await load('warm-up', `${voting.url}/api/origamis`, warm);
   await load('warm-up', `${voting.url}/api/origamis/2/vote`, { ...warm, method: 'POST' });
-  const idleMemory = voting.memory();
+  raw = await startRawHttp(`${voting.url}/api/origamis`);
   // The kit's own per-request cost on this process (/livez), for reading the other rows.
   const [baseline, livez, list] = await compare(
     [
@@ -49,6 +58,13 @@ try {
       { label: 'GET /api/origamis', url: `${voting.url}/api/origamis`, options: { connections } },
     ],
     { durationSec },
+  );
+  const [floor, pinned] = await compare(
+    [
+      { label: 'raw node:http, same answer', url: `${raw.url}/api/origamis`, options: { connections } },
+      { label: 'GET /api/origamis', url: `${voting.url}/api/origamis`, options: { connections } },
+    ],
+    { durationSec, pin: [raw.pid, voting.pid] },
   );
   const before = await votesOf();
   const votes = await load('POST /api/origamis/1/vote', `${voting.url}/api/origamis/1/vote`, {
@@ -67,9 +83,9 @@ try {
     [baseline, livez, list, votes],
     baseline,
   );
+  printResults('voting vs raw node:http (pinned: servers on core 0, load on core 1)', [floor, pinned]);
   const ok = votes.total - votes.non2xx - votes.errors;
   const ratio = list.reqPerSec / baseline.reqPerSec;
-  const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
   console.log(
     `votes: ${votes.reqPerSec}/s, p99 ${votes.p99Ms} ms (target >= 3000/s) ${verdict(votes.reqPerSec >= 3000)}`,
   );
@@ -82,13 +98,13 @@ try {
       `${batches} statements for ${stored} votes (${(stored / batches).toFixed(1)} votes per statement)`,
   );
   console.log(`list/bare = ${ratio.toFixed(2)} (target >= 0.40) ${verdict(ratio >= 0.4)}`);
+  console.log(rawRatioVerdict(pinned, floor));
+  console.log(memoryVerdict('voting', idleMemory.rssMiB, memory.peakMiB));
+  console.log(readyVerdict('voting', voting));
   const bareMemory = bare.memory();
-  console.log(
-    `voting RSS idle ${idleMemory.rssMiB} MiB, after load ${memory.rssMiB} MiB, ${rssVerdict(memory.peakMiB)}; ` +
-      `bare Fastify (plain node): RSS ${bareMemory.rssMiB} MiB, peak ${bareMemory.peakMiB} MiB`,
-  );
+  console.log(`bare Fastify (plain node): RSS ${bareMemory.rssMiB} MiB, peak ${bareMemory.peakMiB} MiB`);
 } finally {
   await pool.end();
-  await Promise.all([bare.stop(), voting.stop()]);
+  await Promise.all([bare.stop(), voting.stop(), raw?.stop()]);
   await postgres?.dispose();
 }

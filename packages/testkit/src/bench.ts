@@ -1,8 +1,11 @@
 // Load measurement shared by every package's `npm run bench`: autocannon against a URL (or several, in
 // alternating rounds), and a bare Fastify route measured the same way in the same run as the yardstick.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
+import { freePort, startProcess } from './processes.js';
 import { imageNodeOptions, repoRoot, startService, type ServiceProcess } from './service-process.js';
 
 /**
@@ -115,14 +118,29 @@ async function turn(target: Target, warmSec: number, seconds: number, tally: Tal
  * second on the same connections: a process that sat idle through the other targets' turns is slower for a
  * moment, and opening 100 connections at once is a burst, not the steady load the figures are about.
  * Figures are over all rounds: req/s over the measured time, p50/p99 of every 2xx answer's latency.
- * `BENCH_ROUNDS` changes the number of rounds.
+ * `BENCH_ROUNDS` changes the number of rounds. With `pin`, those server processes share one core and this
+ * process (the load generator) has the other for the whole comparison (see pinCores).
  */
 export async function compare<const T extends readonly Target[]>(
   targets: T,
   {
     durationSec = 10,
     rounds = Number(process.env.BENCH_ROUNDS ?? 5),
-  }: { durationSec?: number; rounds?: number } = {},
+    pin,
+  }: { durationSec?: number; rounds?: number; pin?: number[] } = {},
+): Promise<{ [K in keyof T]: LoadResult }> {
+  const unpin = pin ? pinCores(pin) : () => undefined;
+  try {
+    return await compareRounds(targets, durationSec, rounds);
+  } finally {
+    unpin();
+  }
+}
+
+async function compareRounds<const T extends readonly Target[]>(
+  targets: T,
+  durationSec: number,
+  rounds: number,
 ): Promise<{ [K in keyof T]: LoadResult }> {
   const perRound = Math.max(1, Math.round(durationSec / rounds));
   const tallies: Tally[] = targets.map(() => ({
@@ -156,6 +174,150 @@ export async function compare<const T extends readonly Target[]>(
   }) as { [K in keyof T]: LoadResult };
 }
 
+/**
+ * Puts the given server processes (all their threads) on core 0 and this process, the load generator, on
+ * core 1, so server and client never take turns on one core; returns what gives every process all cores back.
+ * Without `taskset` or a second core it pins nothing and says so.
+ */
+function pinCores(serverPids: number[]): () => void {
+  const set = (core: string, pid: number) =>
+    execFileSync('taskset', ['-a', '-p', '-c', core, String(pid)], { stdio: 'ignore' });
+  const cores = availableParallelism();
+  try {
+    if (cores < 2) throw new Error(`${cores} core`);
+    for (const pid of serverPids) set('0', pid);
+    set('1', process.pid);
+  } catch (error) {
+    console.log(`not pinned to cores (${String(error)}): server and load generator share the cores`);
+    return () => undefined;
+  }
+  const all = `0-${cores - 1}`;
+  return () => {
+    for (const pid of [...serverPids, process.pid]) {
+      try {
+        set(all, pid);
+      } catch {
+        // the process has exited
+      }
+    }
+  };
+}
+
+/** One answer as it goes on the wire, less what Node writes per connection (date, connection, length). */
+export interface RawAnswer {
+  status: number;
+  headers: [string, string][];
+  /** Base64. */
+  body: string;
+}
+
+const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+/** What `url` answers to one GET: status, headers in order (as sent) and body. */
+export function captureAnswer(url: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const headers: [string, string][] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) {
+            const name = res.rawHeaders[i]!;
+            if (!PER_CONNECTION.has(name.toLowerCase())) headers.push([name, res.rawHeaders[i + 1]!]);
+          }
+          resolve({ status: res.statusCode!, headers, body: Buffer.concat(chunks).toString('base64') });
+        });
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * The floor for a kit route: a raw `node:http` server in its own process answering every request with the
+ * same status, headers and body as `url` answered (one GET, captured here), its header block built once.
+ */
+export async function startRawHttp(url: string): Promise<ServiceProcess> {
+  const answer = await captureAnswer(url);
+  if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
+  return startService('packages/testkit/src/raw-http.mjs', {
+    env: { RAW_ANSWER: JSON.stringify(answer) },
+    readyPath: '/',
+  });
+}
+
+export const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
+
+/** Goal 1 of the kit: a route at >= 0.9x the raw node:http server answering its bytes (pinned, same run). */
+export function rawRatioVerdict(route: LoadResult, raw: LoadResult, target = 0.9): string {
+  const ratio = route.reqPerSec / raw.reqPerSec;
+  return (
+    `${route.label}: ${route.reqPerSec} req/s = ${ratio.toFixed(2)}x raw node:http (${raw.reqPerSec} req/s, ` +
+    `same bytes and headers, server on core 0, load on core 1) (target >= ${target}) ${verdict(ratio >= target)}`
+  );
+}
+
+const toMB = (mib: number) => Math.round(mib * 1.048576);
+
+/**
+ * RSS idle (read before any load) and peak (VmHWM after the load) against targets in MB (10^6 bytes); the
+ * defaults are every service's goal: <= 64 MB idle, <= 80 MB peak under the bench load.
+ */
+export function memoryVerdict(
+  service: string,
+  idleMiB: number,
+  peakMiB: number,
+  { idleMB = 64, peakMB = 80 }: { idleMB?: number; peakMB?: number } = {},
+): string {
+  const idle = toMB(idleMiB);
+  const peak = toMB(peakMiB);
+  return (
+    `${service} RSS idle ${idle} MB (target <= ${idleMB} MB) ${verdict(idle <= idleMB)}; ` +
+    `peak under load ${peak} MB (target <= ${peakMB} MB) ${verdict(peak <= peakMB)}`
+  );
+}
+
+/** A built service's time from spawn to ready with its store already up (target <= 1 s). */
+export function readyVerdict(service: string, app: ServiceProcess, targetMs = 1000): string {
+  return `${service} ready in ${app.readyMs} ms with its store up (target <= ${targetMs} ms) ${verdict(app.readyMs <= targetMs)}`;
+}
+
+/**
+ * `npm run dev` from cold with embedded stores (no Docker, no store URLs), on free ports: seconds until the
+ * launcher reports all four apps live, read from its own summary line; then stops it with SIGTERM.
+ */
+export async function measureDevColdStart(timeoutMs = 150_000): Promise<number> {
+  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CRAFTISTA_STORES: 'embedded',
+    FRONTEND_PORT: String(ports[0]),
+    CATALOGUE_PORT: String(ports[1]),
+    VOTING_PORT: String(ports[2]),
+    RECOMMENDATION_PORT: String(ports[3]),
+    MONGODB_URL: undefined,
+    DATABASE_URL: undefined,
+    REDIS_URL: undefined,
+  };
+  const dev = startProcess(process.execPath, ['scripts/dev.mjs'], {
+    cwd: repoRoot,
+    env: env as NodeJS.ProcessEnv,
+  });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seconds = /all four ready in ([\d.]+) s/.exec(dev.output())?.[1];
+      if (seconds) return Number(seconds);
+      if (dev.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm run dev did not report all four ready:\n${dev.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await dev.stop('SIGTERM', 20_000);
+  }
+}
+
 /** The yardstick: a bare Fastify app with one JSON route, in its own process like the service. */
 export function startBareFastify(): Promise<ServiceProcess> {
   return startService('packages/testkit/src/bare-fastify.mjs', { readyPath: '/bare' });
@@ -175,10 +337,4 @@ export function printResults(title: string, results: LoadResult[], baseline?: Lo
       ...(baseline ? { 'x bare': +(r.reqPerSec / baseline.reqPerSec).toFixed(2) } : {}),
     })),
   );
-}
-
-/** The verdict on a peak RSS read in MiB against a target the issues give in MB (10^6 bytes). */
-export function rssVerdict(peakMiB: number, targetMB = 120): string {
-  const mb = Math.round(peakMiB * 1.048576);
-  return `peak RSS ${peakMiB} MiB = ${mb} MB (target <= ${targetMB} MB) ${mb <= targetMB ? 'MET' : 'NOT MET'}`;
 }
