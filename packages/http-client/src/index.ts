@@ -1,16 +1,10 @@
 // The one way a Craftista service calls another: axios with a per-call timeout, bounded retries for
 // idempotent reads, and the caller's request id and trace context forwarded.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, propagation } from '@opentelemetry/api';
 import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import { requestContext } from './context.js';
 
-/** What the current inbound request carries onward; set by the service kit and the frontend per request. */
-export interface RequestContext {
-  requestId?: string;
-  /** Extra headers to forward (e.g. the client identity the frontend vouches for). */
-  headers?: Record<string, string>;
-}
-export const requestContext = new AsyncLocalStorage<RequestContext>();
+export { requestContext, type RequestContext } from './context.js';
 
 export interface HttpClientOptions {
   baseURL: string;

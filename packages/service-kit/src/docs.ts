@@ -17,10 +17,14 @@ interface Spec {
  * GET /docs: a plain HTML index of the operations in /openapi.json (no UI bundle to ship), rendered on the
  * first request, once every route is known.
  */
-export function registerDocsPage(app: FastifyInstance, adminTokenVariable: string | undefined): void {
+export function registerDocsPage(
+  app: FastifyInstance,
+  openapi: () => Promise<unknown>,
+  adminTokenVariable: string | undefined,
+): void {
   let html: string | undefined;
   app.get('/docs', { schema: { hide: true } }, async (_request, reply) => {
-    html ??= render(app.swagger() as unknown as Spec, adminTokenVariable);
+    html ??= render((await openapi()) as Spec, adminTokenVariable);
     return reply.type('text/html; charset=utf-8').headers(HTML_SECURITY_HEADERS).send(html);
   });
 }

@@ -1,4 +1,3 @@
-import swagger from '@fastify/swagger';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
 import Fastify, {
   LogController,
@@ -16,7 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { requestContext } from '@craftista/http-client';
+import { requestContext } from '@craftista/http-client/context';
 import { ADMIN_SCHEME, registerAdminAuth } from './auth.js';
 import { registerDocsPage } from './docs.js';
 import { registerErrorHandling } from './errors.js';
@@ -25,9 +24,10 @@ import { Readiness, registerHealth } from './health.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
 import { registerMethodNotAllowed } from './method-not-allowed.js';
+import { registerOpenApi } from './openapi.js';
 import { RequestLogger, requestLoggerFactory } from './request-logger.js';
 import { isQuietRoute, logCompletion, requestIdOf } from './requests.js';
-import { declareRequestErrors, formatValidation } from './schemas.js';
+import { declareRequestErrors, formatValidation, ownCompilers } from './schemas.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import { endRequestSpan, initTracing, shutdownTracing } from './tracing.js';
 
@@ -112,10 +112,9 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     schemaErrorFormatter: formatValidation,
+    // Route schemas are zod: they validate requests, encode responses and type the handlers.
+    schemaController: ownCompilers(validatorCompiler, serializerCompiler),
   }).withTypeProvider<ZodTypeProvider>();
-  // Route schemas are zod: they validate requests, encode responses and type the handlers.
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
 
   app.decorate('readiness', new Readiness(1000));
   app.decorateRequest('span', undefined);
@@ -161,7 +160,7 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
   declareRequestErrors(app);
   const adminToken = meta.adminToken ? config[meta.adminToken] : undefined;
   registerAdminAuth(app, meta.name, meta.adminToken, typeof adminToken === 'string' ? adminToken : undefined);
-  await app.register(swagger, {
+  const openapi = registerOpenApi(app, {
     openapi: {
       openapi: '3.0.3',
       info: { title: meta.name, version: config.APP_VERSION, description: meta.description ?? '' },
@@ -169,8 +168,8 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     },
     transform: jsonSchemaTransform,
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  if (meta.docs) registerDocsPage(app, meta.adminToken);
+  app.get('/openapi.json', { schema: { hide: true } }, openapi);
+  if (meta.docs) registerDocsPage(app, openapi, meta.adminToken);
   if (meta.infoPage) registerInfoPage(app, readInfoPage(meta.infoPage, config.APP_VERSION));
 
   registerErrorHandling(app);
