@@ -75,8 +75,9 @@ try {
   console.log(`GET / = ${ratio.toFixed(2)} x bare Fastify (target >= 0.15) ${verdict(ratio >= 0.15)}`);
   console.log(`GET / p99 ${page.p99Ms} ms (target <= 100 ms) ${verdict(page.p99Ms <= 100)}`);
   console.log(memoryVerdict('frontend', idle.rssMiB, peakMiB));
-  for (const [name, service] of Object.entries({ catalogue, recommendation, voting, frontend }))
-    console.log(readyVerdict(name, service));
+  // The backends here run on their embedded stores (PGlite's start is in voting's time): only the frontend's
+  // own ready time, its backends up, is the goal's.
+  console.log(readyVerdict('frontend', frontend));
   if (page.errors + page.non2xx + products.errors + products.non2xx > 0) {
     console.log('WARNING: errors or non-2xx answers during the run');
   }
