@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run test:containers`: the container tier. Installs what it needs when missing (Debian's docker.io, Chromium,
-# the `docker compose` plugin through scripts/install-tools.sh), starts a private dockerd, builds the local base images once, then runs
-# test/containers/ with node's test runner and ends with one 'N passed, N failed' line. The engine is stopped at the
-# end whatever happens; nothing is left running. Needs root (it runs dockerd) and the package registries only.
+# the `docker compose` plugin through scripts/install-tools.sh), starts a private dockerd, builds the local base
+# images once, then runs test/containers/ with node's test runner and ends with one 'N passed, N failed' line. The
+# engine is stopped at the end whatever happens; nothing is left running. Needs root (it runs dockerd) and the
+# package registries only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=scripts/containers
