@@ -3,7 +3,7 @@
 // voting service has no stream route at all. While the stream is not live, counts are read every pollMs
 // instead, and only those reads decide whether voting is up or down.
 import type { IncomingMessage } from 'node:http';
-import type { VoteEvent } from '@craftista/contracts';
+import { VoteStreamStatus, type VoteEvent } from '@craftista/contracts';
 import { createHttpClient, type AxiosInstance } from '@craftista/http-client';
 import { VotingOrigami, type VoteCounts } from './backends.js';
 import type { Result } from './cache.js';
@@ -162,6 +162,25 @@ export class VoteStream {
     for (const listener of this.listeners) listener.snapshot(counts.value);
   }
 
+  /** Our voting says its feed lost (or regained) PostgreSQL: the stream is not live meanwhile. */
+  private handleStatus(data: string): void {
+    let parsed;
+    try {
+      parsed = VoteStreamStatus.safeParse(JSON.parse(data));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    if (parsed.data.status === 'down') {
+      this.live = false;
+      this.startPolling();
+    } else {
+      this.live = true;
+      this.stopPolling();
+      this.setState('up');
+    }
+  }
+
   /** Reads `text/event-stream` frames: `data:` lines make one JSON vote event; comments are heartbeats. */
   private async consume(stream: IncomingMessage): Promise<void> {
     stream.setEncoding('utf8');
@@ -190,6 +209,7 @@ export class VoteStream {
       if (field === 'event') event = value;
       else if (field === 'data') data.push(value);
     }
+    if (event === 'status') return this.handleStatus(data.join('\n'));
     if (event !== 'message' && event !== 'vote') return;
     if (data.length === 0) return;
     let parsed;

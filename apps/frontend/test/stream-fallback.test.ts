@@ -13,8 +13,10 @@ async function votingServer() {
   const state = {
     votes: 3,
     listFails: false,
-    stream: 'absent' as 'absent' | 'broken',
+    stream: 'absent' as 'absent' | 'broken' | 'open',
     streamRequests: 0,
+    /** Open streams (mode 'open'), for a test to write events to. */
+    open: [] as http.ServerResponse[],
   };
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/api/origamis') {
@@ -25,6 +27,11 @@ async function votingServer() {
     if (req.url === '/api/origamis/stream') {
       state.streamRequests += 1;
       if (state.stream === 'absent') return res.writeHead(404).end();
+      if (state.stream === 'open') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(': connected\n\n');
+        return state.open.push(res);
+      }
       // Broken: starts an event stream and drops the connection at once.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(': connected\n\n');
@@ -107,5 +114,36 @@ describe.each(['absent', 'broken'] as const)('voting stream %s, voting itself up
     await expect
       .poll(() => browser!.text().split(votingEvent('down'))[1] ?? '', { timeout: 10_000 })
       .toContain(votingEvent('up'));
+  });
+});
+
+describe('our voting says on its stream that its feed lost PostgreSQL', () => {
+  it('reads the counts meanwhile, so failing reads turn Voting "Down", and "up" on the stream brings it back', async () => {
+    const voting = await votingServer();
+    voting.state.stream = 'open';
+    const fe = await frontend({
+      catalogue: await deadUrl(),
+      voting: voting.url,
+      recommendation: await deadUrl(),
+    });
+    const browser = await listen(fe);
+    try {
+      await expect.poll(() => fe.voteStream.streaming, { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => browser.text(), { timeout: 10_000 }).toContain(votingEvent('up'));
+      voting.state.listFails = true;
+      for (const res of voting.state.open) res.write('event: status\ndata: {"status":"down"}\n\n');
+      await expect.poll(() => browser.text(), { timeout: 10_000 }).toContain(votingEvent('down'));
+      expect(fe.voteStream.streaming).toBe(false);
+      voting.state.listFails = false;
+      for (const res of voting.state.open) res.write('event: status\ndata: {"status":"up"}\n\n');
+      await expect
+        .poll(() => browser.text().split(votingEvent('down'))[1] ?? '', { timeout: 10_000 })
+        .toContain(votingEvent('up'));
+      expect(fe.voteStream.streaming).toBe(true);
+    } finally {
+      browser.close();
+      fe.close();
+      voting.close();
+    }
   });
 });

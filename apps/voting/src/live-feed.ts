@@ -9,6 +9,7 @@ import { VOTES_CHANNEL } from './repository/postgres.js';
 
 export class LiveFeed {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private isLive = true;
 
   publish(event: VoteEvent): void {
     this.emitter.emit('vote', event);
@@ -17,6 +18,22 @@ export class LiveFeed {
   subscribe(listener: (event: VoteEvent) => void): () => void {
     this.emitter.on('vote', listener);
     return () => this.emitter.off('vote', listener);
+  }
+
+  /** False while the feed cannot see committed votes (its PostgreSQL connection is lost). */
+  get live(): boolean {
+    return this.isLive;
+  }
+
+  setLive(live: boolean): void {
+    if (live === this.isLive) return;
+    this.isLive = live;
+    this.emitter.emit('live', live);
+  }
+
+  onLiveChange(listener: (live: boolean) => void): () => void {
+    this.emitter.on('live', listener);
+    return () => this.emitter.off('live', listener);
   }
 }
 
@@ -66,6 +83,7 @@ export class PostgresListener {
       await client.connect();
       await client.query(`listen ${VOTES_CHANNEL}`);
       this.connected = true;
+      this.feed.setLive(true);
       if (this.attempt > 0) this.log.info('live vote feed reconnected to PostgreSQL');
       this.attempt = 0;
     } catch (error) {
@@ -77,6 +95,7 @@ export class PostgresListener {
     if (this.client !== client || this.stopped) return;
     this.client = undefined;
     this.connected = false;
+    this.feed.setLive(false);
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);

@@ -57,6 +57,10 @@ describe('PostgreSQL outage', () => {
       expect(res.json().error).toMatch(/^(store_unavailable|not_ready)$/);
     }
     expect((await app.inject('/readyz')).json().failing).toEqual(['postgresql']);
+    // The open stream says its feed lost PostgreSQL, so listeners read counts (and see the 503s) meanwhile.
+    await expect
+      .poll(() => stream.text(), { timeout: 10_000 })
+      .toContain('event: status\ndata: {"status":"down"}');
     expect((await app.inject('/livez')).statusCode).toBe(200);
 
     await server.start();
@@ -64,6 +68,9 @@ describe('PostgreSQL outage', () => {
       .poll(async () => (await app.inject('/readyz')).statusCode, { timeout: 15_000, interval: 200 })
       .toBe(200);
     await expect.poll(async () => (await vote('1')).statusCode, { timeout: 10_000, interval: 200 }).toBe(200);
+    await expect
+      .poll(() => stream.text(), { timeout: 15_000 })
+      .toContain('event: status\ndata: {"status":"up"}');
     // The LISTEN connection came back too: a new vote reaches the stream opened before the outage.
     // Each round first looks for the previous round's vote (its notification arrives a little after the 200),
     // then casts another, from a fresh client so the rate limit never interferes.

@@ -51,6 +51,9 @@ export const OrigamiCreate = z
 /** Live count change pushed on the voting stream. */
 export const VoteEvent = z.object({ id: OrigamiId, votes: z.number().int().nonnegative() });
 export type VoteEvent = z.infer<typeof VoteEvent>;
+/** `event: status` on voting's stream: "down" while its live feed has lost PostgreSQL, "up" once back. */
+export const VoteStreamStatus = z.object({ status: z.enum(['up', 'down']) });
+export type VoteStreamStatus = z.infer<typeof VoteStreamStatus>;
 
 export const OrigamiOfTheDay = z.object({
   name: z.string(),

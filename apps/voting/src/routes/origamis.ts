@@ -1,6 +1,13 @@
 // HTTP only: the original Spring Boot contract under /api/origamis, plus the leaderboard and live stream.
 import { PassThrough } from 'node:stream';
-import { Origami, OrigamiCreate, OrigamiId, OrigamiList, z } from '@craftista/contracts';
+import {
+  Origami,
+  OrigamiCreate,
+  OrigamiId,
+  OrigamiList,
+  z,
+  type VoteStreamStatus,
+} from '@craftista/contracts';
 import { errorResponses, HttpError, sendEncodedJson, type ServicePlugin } from '@craftista/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { clientKey } from '../client-identity.js';
@@ -63,7 +70,7 @@ export const origamiRoutes: ServicePlugin<OrigamiRoutesOptions> = async (app, op
     {
       schema: {
         description:
-          'Server-Sent Events: `data: {"id","votes"}` whenever a count changes (any replica); a comment line every 15 s.',
+          'Server-Sent Events: `data: {"id","votes"}` whenever a count changes (any replica); `event: status` with `{"status":"down"|"up"}` when the feed loses or regains PostgreSQL; a comment line every 15 s.',
       },
     },
     async (request, reply) => {
@@ -72,9 +79,17 @@ export const origamiRoutes: ServicePlugin<OrigamiRoutesOptions> = async (app, op
       const unsubscribe = feed.subscribe((event) => {
         stream.write(`data: ${JSON.stringify({ id: event.id, votes: event.votes })}\n\n`);
       });
+      // While the feed has lost PostgreSQL the stream stays open but says so, so that listeners read the
+      // counts instead (and learn from those reads whether voting answers) until it says "up" again.
+      const status = (live: boolean) => {
+        const event: VoteStreamStatus = { status: live ? 'up' : 'down' };
+        stream.write(`event: status\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const unwatch = feed.onLiveChange(status);
       const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), options.heartbeatMs);
       const cleanup = () => {
         clearInterval(heartbeat);
+        unwatch();
         unsubscribe();
         streams.delete(stream);
       };
@@ -84,6 +99,7 @@ export const origamiRoutes: ServicePlugin<OrigamiRoutesOptions> = async (app, op
       });
       stream.once('close', cleanup);
       stream.write('retry: 3000\n: connected\n\n');
+      if (!feed.live) status(false);
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')
