@@ -35,7 +35,6 @@ const SONAR_VERSION = '25.6.0.109173';
 const SONAR_ZIP = `https://repo1.maven.org/maven2/org/sonarsource/sonarqube/sonar-application/${SONAR_VERSION}/sonar-application-${SONAR_VERSION}.zip`;
 const withSonar = process.env['CRAFTISTA_DELIVERY_SONAR'] !== '0';
 
-
 /**
  * The third-party actions of images.yml replaced for an offline run, each by a local composite action doing the
  * local equivalent (act's --local-repository swaps the pinned reference for the folder). Everything else runs as is.
@@ -472,12 +471,8 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
     await sh('bash', ['-c', `git -C "${server.repo(GITOPS).git.dir}" archive main | tar -x -C "${dir}"`]);
-    return (
-      await sh(findTool('kustomize'), [
-        'build',
-        join(dir, 'kubernetes', 'overlays', env, 'voting'),
-      ])
-    ).stdout;
+    return (await sh(findTool('kustomize'), ['build', join(dir, 'kubernetes', 'overlays', env, 'voting')]))
+      .stdout;
   };
   await stage(
     'gitops-bump: dev PR opened, merged; kustomize build of dev names exactly the pushed digest',
