@@ -226,16 +226,32 @@ async function main(): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
 
   await stage('machine: dockerd, docker-registry, Go, git and unzip present', async () => {
+    const has = async (bin: string) =>
+      (await sh('bash', ['-c', `command -v ${bin} || true`])).stdout.trim() !== '';
+    // Debian's packages are installed here when missing (as root), as npm test and the containers tier do.
+    const packages = {
+      dockerd: 'docker.io',
+      'docker-registry': 'docker-registry',
+      git: 'git',
+      unzip: 'unzip',
+    };
+    const absent: string[] = [];
+    for (const [bin, pkg] of Object.entries(packages)) if (!(await has(bin))) absent.push(pkg);
+    if (absent.length > 0 && process.getuid?.() === 0 && (await has('apt-get'))) {
+      console.log(`delivery: installing ${absent.join(' ')} with apt-get (~1 min)`);
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      await sh('apt-get', ['update', '-qq'], { env });
+      await sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...absent], { env });
+    }
     const missing: string[] = [];
     for (const [bin, how] of [
-      ['dockerd', 'apt-get install -y docker.io (npm run test:containers installs it)'],
+      ['dockerd', 'apt-get install -y docker.io'],
       ['docker-registry', 'apt-get install -y docker-registry'],
       ['go', 'Go 1.26 (builds act and buildx from the Go module proxy)'],
       ['git', 'apt-get install -y git'],
       ['unzip', 'apt-get install -y unzip'],
     ] as const)
-      if ((await sh('bash', ['-c', `command -v ${bin} || true`])).stdout.trim() === '')
-        missing.push(`${bin}: ${how}`);
+      if (!(await has(bin))) missing.push(`${bin}: ${how}`);
     check(missing.length === 0, `missing on this machine:\n  ${missing.join('\n  ')}`);
   });
 
