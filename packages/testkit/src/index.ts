@@ -3,3 +3,4 @@ export * from './servers.js';
 export * from './tools.js';
 export * from './bench.js';
 export * from './service-process.js';
+export * from './backends.js';
