@@ -371,10 +371,9 @@ async function main(): Promise<void> {
     DELIVERY_APP_TOKEN: APP_TOKEN,
     TRIVY_INSECURE: 'true',
     TURBO_TELEMETRY_DISABLED: '1',
-    // the docker shim (standins/bin/docker): RUN steps of image builds need the host's network
-    PATH: `${join(HERE, 'standins', 'bin')}:${process.env['PATH'] ?? ''}`,
   };
-  const actVars = ['CRAFTISTA_APP_ID=1', 'TRIVY_SCANNERS=secret,misconfig'];
+  // BUILD_NETWORK: the private engine's bridges have no route out, so image builds' RUN steps use the host's.
+  const actVars = ['CRAFTISTA_APP_ID=1', 'TRIVY_SCANNERS=secret,misconfig', 'BUILD_NETWORK=host'];
   const actSecrets = ['CRAFTISTA_APP_PRIVATE_KEY=unused'];
   if (sonar) {
     actVars.push(`SONAR_HOST_URL=${sonar.url}`);

@@ -16,6 +16,8 @@ export interface BuildxOptions {
   /** GHA cache scope; one per service so images in a monorepo don't evict each other. */
   cacheScope: string;
   buildArgs: string[];
+  /** Network of the build's RUN steps (buildx --network): default, host or none; '' leaves buildx's default. */
+  network: string;
   metadataFile: string;
 }
 
@@ -29,6 +31,12 @@ export function parseCache(value: string): CacheMode {
   const v = value.trim();
   if (v === 'gha' || v === 'none') return v;
   throw new Error(`input "cache" must be gha or none, got "${value}"`);
+}
+
+export function parseNetwork(value: string): string {
+  const v = value.trim();
+  if (v === '' || v === 'default' || v === 'host' || v === 'none') return v;
+  throw new Error(`input "network" must be default, host or none, got "${value}"`);
 }
 
 export function buildxArgs(o: BuildxOptions): string[] {
@@ -47,6 +55,7 @@ export function buildxArgs(o: BuildxOptions): string[] {
   for (const [key, value] of Object.entries(o.labels)) args.push('--label', `${key}=${value}`);
   for (const arg of o.buildArgs) args.push('--build-arg', arg);
   if (o.platforms.length > 0) args.push('--platform', o.platforms.join(','));
+  if (o.network !== '') args.push('--network', o.network);
   args.push(`--provenance=${o.provenance}`);
   if (o.cache === 'gha') {
     args.push(

@@ -1,7 +1,7 @@
 // build-image's inputs, declared once; test/inputs.test.ts checks action.yml against this.
 import type { ActionIO } from '@craftista/actions-shared/action-io';
 import { input, readInputs } from '@craftista/actions-shared/inputs';
-import { parseCache, parseProvenance, type CacheMode, type Provenance } from './buildx.js';
+import { parseCache, parseNetwork, parseProvenance, type CacheMode, type Provenance } from './buildx.js';
 
 export const inputs = {
   service: input.string({ required: true }),
@@ -14,6 +14,7 @@ export const inputs = {
   cache: input.string({ default: 'gha' }),
   cacheScope: input.string(),
   buildArgs: input.lines(),
+  network: input.string(),
   defaultBranch: input.string(),
 };
 
@@ -30,6 +31,8 @@ export interface Inputs {
   /** '' means the service name. */
   cacheScope: string;
   buildArgs: string[];
+  /** '' leaves buildx's default. */
+  network: string;
   /** undefined: the repository's default branch from the event payload. */
   defaultBranch: string | undefined;
 }
@@ -41,6 +44,7 @@ export function getInputs(io: ActionIO): Inputs {
     config: raw.config || undefined,
     provenance: parseProvenance(raw.provenance),
     cache: parseCache(raw.cache),
+    network: parseNetwork(raw.network),
     defaultBranch: raw.defaultBranch || undefined,
   };
 }

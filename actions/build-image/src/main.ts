@@ -48,6 +48,7 @@ export async function run(io: ActionIO, deps: RunDeps = {}): Promise<void> {
     cache: inputs.cache,
     cacheScope: inputs.cacheScope || service.name,
     buildArgs: inputs.buildArgs,
+    network: inputs.network,
     metadataFile,
   });
 

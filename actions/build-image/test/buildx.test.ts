@@ -5,6 +5,7 @@ import {
   buildxArgs,
   parseBuildMetadata,
   parseCache,
+  parseNetwork,
   parseProvenance,
   type BuildxOptions,
 } from '../src/buildx.js';
@@ -36,6 +37,7 @@ function optionsFor(event: string, overrides: Partial<BuildxOptions> = {}): Buil
     cache: 'gha',
     cacheScope: 'catalogue',
     buildArgs: [],
+    network: '',
     metadataFile: '/tmp/m/metadata.json',
     ...overrides,
   };
@@ -159,6 +161,13 @@ describe('buildx command line', () => {
     expect(() => parseProvenance('yes')).toThrow(/false, true, mode=min or mode=max/);
     expect(parseProvenance('')).toBe('false');
     expect(() => parseCache('registry')).toThrow(/gha or none/);
+    expect(() => parseNetwork('bridge')).toThrow(/default, host or none/);
+  });
+
+  it("gives the build's RUN steps the network asked for, and leaves buildx's default when none is", () => {
+    const args = buildxArgs(optionsFor('push_main', { network: parseNetwork(' host ') }));
+    expect(args.slice(args.indexOf('--network'), args.indexOf('--network') + 2)).toEqual(['--network', 'host']);
+    expect(buildxArgs(optionsFor('push_main', { network: parseNetwork('') }))).not.toContain('--network');
   });
 });
 

@@ -196,6 +196,16 @@ describe('images.yml, job image', () => {
     };
     expect(Object.keys(action.outputs)).toContain('sha-tag');
   });
+
+  it("passes the runner's build network to build-image, and build-image declares that input", () => {
+    const build = imageSteps[indexOf((s) => s.uses === './actions/build-image', 'builds the image')]!;
+    expect(build.with?.['network']).toBe('${{ vars.BUILD_NETWORK }}');
+    const action = parse(readFileSync(join(ROOT, 'actions', 'build-image', 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    };
+    // empty by default: GitHub's runners keep buildx's own network
+    expect(action.inputs['network']?.default).toBe('');
+  });
 });
 
 describe('ci.yml and the actions runtime', () => {
