@@ -166,7 +166,10 @@ describe('buildx command line', () => {
 
   it("gives the build's RUN steps the network asked for, and leaves buildx's default when none is", () => {
     const args = buildxArgs(optionsFor('push_main', { network: parseNetwork(' host ') }));
-    expect(args.slice(args.indexOf('--network'), args.indexOf('--network') + 2)).toEqual(['--network', 'host']);
+    expect(args.slice(args.indexOf('--network'), args.indexOf('--network') + 2)).toEqual([
+      '--network',
+      'host',
+    ]);
     expect(buildxArgs(optionsFor('push_main', { network: parseNetwork('') }))).not.toContain('--network');
   });
 });
