@@ -22,8 +22,9 @@ import {
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { findTool } from '@craftista/testkit';
+import { parse } from 'yaml';
 import { GitHubServer } from '../github-server/src/index.js';
 
 const exec = promisify(execFile);
@@ -64,6 +65,14 @@ const STANDINS: Record<string, { dir: string; why: string }> = {
   'github/codeql-action@ff0a06e83cb2de871e5a09832bc6a81e7276941f': {
     dir: 'codeql-action',
     why: 'code scanning is not reachable; the SARIF is recorded for the test to check',
+  },
+  'actions/setup-go@d35c59abb061a4a6fb18e82ac0862c26744d6ab5': {
+    dir: 'setup-go',
+    why: "go.dev cannot be reached; the host's Go 1.26 is the version ci.yml asks for",
+  },
+  'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02': {
+    dir: 'upload-artifact',
+    why: 'no artifact service offline; the files are copied into the run’s records',
   },
   'actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e': {
     dir: 'create-github-app-token',
@@ -110,7 +119,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A pinned tool beyond the six npm test provisions (act, buildx): install-tools.sh puts it in the tool cache once. */
-async function goTool(name: 'act' | 'buildx'): Promise<string> {
+async function goTool(name: 'act' | 'buildx' | 'docker-compose'): Promise<string> {
   await sh('bash', [join(ROOT, 'scripts', 'install-tools.sh'), name]);
   return findTool(name);
 }
@@ -255,37 +264,56 @@ async function main(): Promise<void> {
     check(missing.length === 0, `missing on this machine:\n  ${missing.join('\n  ')}`);
   });
 
-  const { act: actBin, dockerConfig } = await stage(
-    'tools: act v0.2.89 and buildx v0.38.2 (Go module proxy, cached)',
+  const {
+    act: actBin,
+    dockerConfig,
+    trivyCache,
+  } = await stage(
+    'tools: act, buildx and compose (Go module proxy, cached); a vulnerability DB from fixture advisories',
     async () => {
       const act = await goTool('act');
       const buildx = await goTool('buildx');
       const dockerConfig = join(work, 'docker-config');
       mkdirSync(join(dockerConfig, 'cli-plugins'), { recursive: true });
       symlinkSync(buildx, join(dockerConfig, 'cli-plugins', 'docker-buildx'));
-      return { act, dockerConfig };
+      symlinkSync(await goTool('docker-compose'), join(dockerConfig, 'cli-plugins', 'docker-compose'));
+      // Trivy's published DB cannot be downloaded offline: one is written from fixture advisories, in the format
+      // of Trivy's own integration tests (./trivy-db), so the real trivy scans the pushed image for vulnerabilities.
+      const fixtureDb = join(work, 'trivy-fixture-db');
+      await sh('go', ['build', '-o', fixtureDb, '.'], { cwd: join(HERE, 'trivy-db') });
+      const trivyCache = join(work, 'trivy-cache');
+      await sh(fixtureDb, [trivyCache, join(HERE, 'trivy-db', 'advisories.yaml')]);
+      return { act, dockerConfig, trivyCache };
     },
   );
 
-  const dockerHost = await stage('engine: private dockerd and the local Node base image', async () => {
-    const env = {
-      ...process.env,
-      CRAFTISTA_DOCKER_DATA:
-        process.env['CRAFTISTA_DELIVERY_DOCKER_DATA'] ??
-        join(homedir(), '.cache', 'craftista', 'docker-delivery'),
-      CRAFTISTA_DOCKER_RUN: '/run/craftista-delivery',
-    };
-    const { stdout } = await sh(join(ROOT, 'scripts', 'containers', 'engine.sh'), ['start'], { env });
-    cleanups.push(async () => {
-      await sh(join(ROOT, 'scripts', 'containers', 'engine.sh'), ['stop'], { env });
-    });
-    const host = /DOCKER_HOST=(\S+)/.exec(stdout)![1]!;
-    const denv = { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: dockerConfig };
-    await sh(join(ROOT, 'scripts', 'containers', 'base-images.sh'), [], { env: denv });
-    // docker/Dockerfile's default base is node:20-alpine: the engine's builder takes the local image of that name.
-    await sh('docker', ['tag', 'craftista-local/node:20', 'node:20-alpine'], { env: denv });
-    return host;
-  });
+  const { dockerHost, baseImages } = await stage(
+    'engine: private dockerd and the local base images',
+    async () => {
+      const env = {
+        ...process.env,
+        CRAFTISTA_DOCKER_DATA:
+          process.env['CRAFTISTA_DELIVERY_DOCKER_DATA'] ??
+          join(homedir(), '.cache', 'craftista', 'docker-delivery'),
+        CRAFTISTA_DOCKER_RUN: '/run/craftista-delivery',
+      };
+      const { stdout } = await sh(join(ROOT, 'scripts', 'containers', 'engine.sh'), ['start'], { env });
+      cleanups.push(async () => {
+        await sh(join(ROOT, 'scripts', 'containers', 'engine.sh'), ['stop'], { env });
+      });
+      const host = /DOCKER_HOST=(\S+)/.exec(stdout)![1]!;
+      const denv = { ...process.env, DOCKER_HOST: host, DOCKER_CONFIG: dockerConfig };
+      // `export NODE_IMAGE=... MONGO_IMAGE=... POSTGRES_IMAGE=... REDIS_IMAGE=...`
+      const exported = (await sh(join(ROOT, 'scripts', 'containers', 'base-images.sh'), [], { env: denv }))
+        .stdout;
+      const baseImages = Object.fromEntries(
+        [...exported.matchAll(/(\w+_IMAGE)=(\S+)/g)].map((m) => [m[1]!, m[2]!]),
+      );
+      // docker/Dockerfile's default base is node:20-alpine: the engine's builder takes the local image of that name.
+      await sh('docker', ['tag', baseImages['NODE_IMAGE']!, 'node:20-alpine'], { env: denv });
+      return { dockerHost: host, baseImages };
+    },
+  );
 
   const registry = await stage("registry: Debian's docker-registry on loopback", async () => {
     const port = await freePort();
@@ -373,7 +401,13 @@ async function main(): Promise<void> {
     TURBO_TELEMETRY_DISABLED: '1',
   };
   // BUILD_NETWORK: the private engine's bridges have no route out, so image builds' RUN steps use the host's.
-  const actVars = ['CRAFTISTA_APP_ID=1', 'TRIVY_SCANNERS=secret,misconfig', 'BUILD_NETWORK=host'];
+  // TRIVY_*: trivy's published vulnerability DB cannot be downloaded here; the scan uses the fixture DB.
+  const actVars = [
+    'CRAFTISTA_APP_ID=1',
+    'BUILD_NETWORK=host',
+    `TRIVY_CACHE_DIR=${trivyCache}`,
+    'TRIVY_SKIP_DB_UPDATE=true',
+  ];
   const actSecrets = ['CRAFTISTA_APP_PRIVATE_KEY=unused'];
   if (sonar) {
     actVars.push(`SONAR_HOST_URL=${sonar.url}`);
@@ -381,7 +415,12 @@ async function main(): Promise<void> {
   }
 
   /** Runs one workflow with act on the host; returns the step outputs it logged, by job. */
-  async function act(workflow: string, eventName: string, payload: object): Promise<string> {
+  async function act(
+    workflow: string,
+    eventName: string,
+    payload: object,
+    extra: { job?: string; env?: Record<string, string> } = {},
+  ): Promise<string> {
     const file = join(work, `${workflow}.event.json`);
     writeFileSync(file, JSON.stringify(payload));
     const args = [
@@ -395,7 +434,8 @@ async function main(): Promise<void> {
     ];
     for (const [uses, s] of Object.entries(STANDINS))
       args.push('--local-repository', `${uses}=${join(HERE, 'standins', s.dir)}`);
-    for (const [k, v] of Object.entries(actEnv)) args.push('--env', `${k}=${v}`);
+    if (extra.job !== undefined) args.push('-j', extra.job);
+    for (const [k, v] of Object.entries({ ...actEnv, ...extra.env })) args.push('--env', `${k}=${v}`);
     for (const v of actVars) args.push('--var', v);
     for (const v of actSecrets) args.push('--secret', v);
     const child = spawn(actBin, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -457,11 +497,19 @@ async function main(): Promise<void> {
   );
 
   await stage(
-    'trivy-scan: that image scanned (secret, misconfig; no vulnerability DB offline), SARIF recorded',
+    'trivy-scan: that image scanned (vulnerabilities from the fixture DB, secrets), gated, SARIF recorded',
     async () => {
       check(
         images.includes(`${image}@${pushed.digest}`),
         'trivy-scan did not scan the pushed image reference',
+      );
+      // The fixture advisory (MEDIUM, every pg before 99.0.0) is found in the image's pg and counted; under the
+      // HIGH threshold it does not fail the gate.
+      const counts = JSON.parse(output(images, 'counts')) as Record<string, number>;
+      check(counts['MEDIUM'] === 1, `trivy-scan counts ${JSON.stringify(counts)}: want the fixture advisory`);
+      check(output(images, 'failed') === 'false', 'the gate failed on a MEDIUM finding under threshold HIGH');
+      console.log(
+        'delivery: vulnerabilities came from a DB written from test/delivery/trivy-db/advisories.yaml: trivy’s published DB cannot be downloaded here',
       );
       const sarif = JSON.parse(readFileSync(join(records, 'sarif', 'trivy-voting.sarif'), 'utf8')) as {
         version: string;
@@ -471,7 +519,6 @@ async function main(): Promise<void> {
         sarif.version === '2.1.0' && sarif.runs.length === 1,
         'the recorded SARIF is not one SARIF 2.1.0 run',
       );
-      output(images, 'counts');
     },
   );
 
@@ -528,6 +575,87 @@ async function main(): Promise<void> {
     check(output(log, 'operation') === 'none', `operation ${output(log, 'operation')}`);
     check(server.writes().length === 0, `writes: ${JSON.stringify(server.writes())}`);
   });
+
+  // ci.yml, the workflow of every push, its two jobs run by act on the host as GitHub's hosted runner runs them:
+  // the job on the machine, its service containers in the engine with their ports published on localhost.
+  const push = { ref: 'refs/heads/main', before, after, repository: { full_name: 'craftista/craftista' } };
+  const docker = (...a: string[]) => sh('docker', a, { env: { ...process.env, DOCKER_HOST: dockerHost } });
+  // The store images ci.yml names, and the local images that stand in for them (no registry to pull from).
+  const localFor: Record<string, string | undefined> = {
+    'mongo:7': baseImages['MONGO_IMAGE'],
+    'postgres:16': baseImages['POSTGRES_IMAGE'],
+    'redis:7': baseImages['REDIS_IMAGE'],
+  };
+  await stage(
+    'act: ci.yml job test (lint, typecheck, npm test) against its service containers from the local images',
+    async () => {
+      interface Service {
+        image: string;
+        env?: Record<string, string>;
+        ports?: string[];
+        options?: string;
+      }
+      const ci = parse(readFileSync(join(repo, '.github', 'workflows', 'ci.yml'), 'utf8')) as {
+        jobs: { test: { services: Record<string, Service> } };
+      };
+      const network = 'delivery-ci';
+      await docker('network', 'create', network);
+      cleanups.push(async () => {
+        await docker('network', 'rm', network).catch(() => {});
+      });
+      const names: string[] = [];
+      for (const [id, svc] of Object.entries(ci.jobs.test.services)) {
+        const local = localFor[svc.image];
+        check(local !== undefined, `ci.yml service ${id}: no local image stands in for ${svc.image}`);
+        await docker('tag', local!, svc.image);
+        // `options` is passed to the container's creation as GitHub's runner passes it: shell words.
+        const options = (
+          await sh('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', svc.options ?? ''])
+        ).stdout
+          .split('\0')
+          .filter(Boolean);
+        const name = `delivery-ci-${id}`;
+        const args = ['run', '--detach', '--name', name, '--network', network, '--network-alias', id];
+        for (const [k, v] of Object.entries(svc.env ?? {})) args.push('--env', `${k}=${v}`);
+        for (const p of svc.ports ?? []) args.push('--publish', p);
+        await docker(...args, ...options, svc.image);
+        names.push(name);
+        cleanups.push(async () => {
+          await docker('rm', '--force', '--volumes', name).catch(() => {});
+        });
+      }
+      await waitFor('the service containers to be healthy', 180, async () => {
+        const states = (await docker('inspect', '--format', '{{.State.Health.Status}}', ...names)).stdout;
+        return states
+          .trim()
+          .split('\n')
+          .every((s) => s === 'healthy');
+      });
+      const log = await act('ci.yml', 'push', push, {
+        job: 'test',
+        // GitHub's runners give the job passwordless sudo: standins/bin/sudo runs the command as root is already.
+        env: { PATH: `${join(HERE, 'standins', 'bin')}:${process.env['PATH'] ?? ''}` },
+      });
+      const totals = /^.*\d+ passed, \d+ failed.*$/m.exec(stripVTControlCharacters(log));
+      check(
+        totals !== null && / 0 failed/.test(totals[0]),
+        `npm test in the job: ${totals?.[0] ?? 'no totals'}`,
+      );
+      console.log(`delivery: ci.yml test job: ${totals![0].replace(/^.*?(\d+ passed)/, '$1')}`);
+    },
+  );
+
+  await stage(
+    'act: ci.yml job compose (the stack built and started, the page and a vote checked)',
+    async () => {
+      await act('ci.yml', 'push', push, {
+        job: 'compose',
+        // docker/compose.yaml's store and Node images are parameters: the local ones (no registry to pull from);
+        // the image builds' RUN steps reach npm through the host's network.
+        env: { ...baseImages, BUILD_NETWORK: 'host' } as Record<string, string>,
+      });
+    },
+  );
 }
 
 // Stopped from outside (Ctrl-C, a CI timeout): still stop what the run started.

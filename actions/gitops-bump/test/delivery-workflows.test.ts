@@ -197,6 +197,16 @@ describe('images.yml, job image', () => {
     expect(Object.keys(action.outputs)).toContain('sha-tag');
   });
 
+  it('scans the pushed image for vulnerabilities, and lets a runner that cannot download the DB give its own', () => {
+    const scan = imageSteps[indexOf((s) => s.uses === './actions/trivy-scan', 'scans the image')]!;
+    // no scanners override: the action's default for images, vuln and secret
+    expect(scan.with?.['scanners']).toBeUndefined();
+    expect(scan.with).toMatchObject({
+      'cache-dir': '${{ vars.TRIVY_CACHE_DIR }}',
+      'skip-db-update': '${{ vars.TRIVY_SKIP_DB_UPDATE }}',
+    });
+  });
+
   it("passes the runner's build network to build-image, and build-image declares that input", () => {
     const build = imageSteps[indexOf((s) => s.uses === './actions/build-image', 'builds the image')]!;
     expect(build.with?.['network']).toBe('${{ vars.BUILD_NETWORK }}');
