@@ -41,6 +41,10 @@ declare -A MODULE=(
   [buildx]="github.com/docker/buildx/cmd/buildx"
   [docker-compose]="github.com/docker/compose/v5"
 )
+# Version variables a source build must set: docker compose refuses a buildx plugin that reports v0.0.0+unknown.
+declare -A VERSION_LDFLAGS=(
+  [buildx]="-X github.com/docker/buildx/version.Version=${VERSION[buildx]}"
+)
 declare -A BUILD_MINUTES=(
   [ferretdb]=8 [compose-config]=1 [actionlint]=2 [kustomize]=4 [helm]=13 [trivy]=29
   [act]=2 [buildx]=8 [docker-compose]=4
@@ -121,7 +125,8 @@ from_source() {
       -ldflags "-s -w -X $module/internal.Version=${VERSION[$tool]}" -o "$out/$tool" ./cmd)
   else
     # trivy's encoding/json/v2 use needs the jsonv2 experiment on Go 1.25/1.26; harmless for the others.
-    GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false GOBIN="$out" go install "$module@${VERSION[$tool]}"
+    GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false GOBIN="$out" \
+      go install -ldflags="${VERSION_LDFLAGS[$tool]:-}" "$module@${VERSION[$tool]}"
   fi
 }
 
@@ -132,8 +137,13 @@ for tool in "${tools[@]}"; do
   version="${VERSION[$tool]:?unknown tool $tool (known: ${!VERSION[*]})}"
   dir="$TOOLS_DIR/$tool-$version"
   if [ -x "$dir/$tool" ]; then
-    say "$tool $version ready ($dir)"
-    continue
+    # A build from before its version was stamped is built again.
+    if [ -n "${VERSION_LDFLAGS[$tool]:-}" ] && ! "$dir/$tool" version 2>/dev/null | grep -qF " $version"; then
+      say "$tool $version in $dir does not report its version: building it again"
+    else
+      say "$tool $version ready ($dir)"
+      continue
+    fi
   fi
   start=$(date +%s)
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"

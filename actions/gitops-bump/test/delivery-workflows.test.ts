@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION_RUNTIME, NODE_TARGETS } from '../../shared/scripts/bundle.mjs';
+import { toolsDir } from '@craftista/testkit';
 import { ROOT_BUILD_INPUTS, affectedServices } from '../scripts/affected-services.mjs';
 import { CONFIG, ROOT } from './helpers.js';
 
@@ -157,9 +158,13 @@ describe('images.yml, job image', () => {
     const temp = await mkdtemp(join(tmpdir(), 'runner-'));
     try {
       await writeFile(join(temp, 'path'), '');
-      // the step finds trivy where install-tools.sh puts it by default, as on a runner
+      // The step looks where install-tools.sh puts tools by default, ~/.cache/craftista/tools, as on a runner: a
+      // home whose tool cache is this machine's (wherever CRAFTISTA_TOOLS_DIR put it).
+      const home = join(temp, 'home');
+      mkdirSync(join(home, '.cache', 'craftista'), { recursive: true });
+      await symlink(toolsDir(), join(home, '.cache', 'craftista', 'tools'));
       const { CRAFTISTA_TOOLS_DIR: _dir, ...inherited } = process.env;
-      const env = { ...inherited, GITHUB_PATH: join(temp, 'path'), RUNNER_TEMP: temp };
+      const env = { ...inherited, HOME: home, GITHUB_PATH: join(temp, 'path'), RUNNER_TEMP: temp };
       await exec('bash', ['-e', '-c', imageSteps[install]!.run!], { cwd: ROOT, env });
       const dirs = (await readFile(join(temp, 'path'), 'utf8')).trim().split('\n');
       expect(dirs).toHaveLength(1);
