@@ -125,8 +125,9 @@ from_source() {
       -ldflags "-s -w -X $module/internal.Version=${VERSION[$tool]}" -o "$out/$tool" ./cmd)
   else
     # trivy's encoding/json/v2 use needs the jsonv2 experiment on Go 1.25/1.26; harmless for the others.
-    GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false GOBIN="$out" \
-      go install -ldflags="${VERSION_LDFLAGS[$tool]:-}" "$module@${VERSION[$tool]}"
+    local flags=()
+    [ -z "${VERSION_LDFLAGS[$tool]:-}" ] || flags=(-ldflags="${VERSION_LDFLAGS[$tool]}")
+    GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false GOBIN="$out" go install "${flags[@]}" "$module@${VERSION[$tool]}"
   fi
 }
 

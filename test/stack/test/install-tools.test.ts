@@ -206,6 +206,40 @@ describe('scripts/install-tools.sh', () => {
     expect(existsSync(path.join(d.tools, 'kustomize-v5.7.1', 'kustomize'))).toBe(true);
   });
 
+  it('stamps a source-built buildx with its version, and builds again one that reports none', async () => {
+    const d = dirs();
+    const bin = path.join(work, 'go-buildx-bin');
+    mkdirSync(bin, { recursive: true });
+    const log = path.join(work, 'go-buildx-calls');
+    // A buildx built before the stamp, as docker compose would refuse it.
+    mkdirSync(path.join(d.tools, 'buildx-v0.38.2'), { recursive: true });
+    writeFileSync(
+      path.join(d.tools, 'buildx-v0.38.2', 'buildx'),
+      '#!/bin/sh\necho "github.com/docker/buildx v0.0.0+unknown"\n',
+    );
+    chmodSync(path.join(d.tools, 'buildx-v0.38.2', 'buildx'), 0o755);
+    // Records its arguments; the "built" buildx reports the version the -X flag gave it.
+    writeFileSync(
+      path.join(bin, 'go'),
+      `#!/bin/sh\necho "$*" >> ${log}\nv=$(echo "$*" | sed -n 's/.*version.Version=\\(v[0-9.]*\\).*/\\1/p')\nprintf '#!/bin/sh\\necho "github.com/docker/buildx %s"\\n' "$v" > "$GOBIN/buildx"\n`,
+    );
+    chmodSync(path.join(bin, 'go'), 0o755);
+    const env = {
+      CRAFTISTA_TOOLS_DIR: d.tools,
+      CRAFTISTA_TOOLS_MIRROR: '',
+      CRAFTISTA_TOOLS_RELEASES: 'off',
+      PATH: `${bin}:${process.env.PATH}`,
+    };
+    const run = await install(env, 'buildx');
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('does not report its version: building it again');
+    expect(readFileSync(log, 'utf8').trim()).toBe(
+      'install -ldflags=-X github.com/docker/buildx/version.Version=v0.38.2 github.com/docker/buildx/cmd/buildx@v0.38.2',
+    );
+    const again = await install(env, 'buildx');
+    expect(again.out).toContain('buildx v0.38.2 ready');
+  });
+
   it('says what is missing when it cannot build from source', async () => {
     const d = dirs();
     const run = await install(
