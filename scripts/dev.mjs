@@ -4,6 +4,7 @@
 // apps use their embedded stores (in-memory catalogue, PGlite voting, in-process recommendation).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -103,10 +104,17 @@ function readable(line) {
 const clientIdSecret = env.CLIENT_ID_SECRET ?? randomBytes(24).toString('hex');
 const children = new Map();
 for (const [name, appEnv] of Object.entries(apps)) {
-  const child = spawn('npm', ['run', 'dev', '--silent', '-w', `@craftista/${name}`], {
-    cwd: root,
+  // The app's own dev script, run as npm runs it (a shell in the workspace, node_modules/.bin on PATH) but
+  // without npm in between: four npm processes cost about a second of CPU on the way to ready.
+  const cwd = path.join(root, 'apps', name);
+  const script = JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')).scripts.dev;
+  const bins = [cwd, root].map((dir) => path.join(dir, 'node_modules', '.bin'));
+  const child = spawn(script, {
+    shell: true,
+    cwd,
     env: {
       ...env,
+      PATH: [...bins, env.PATH].join(path.delimiter),
       HOST: '127.0.0.1',
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
       CLIENT_ID_SECRET: clientIdSecret,

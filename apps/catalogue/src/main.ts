@@ -4,5 +4,5 @@ import { openDependencies } from './compose.js';
 import { readConfig } from './config.js';
 
 const config = readConfig();
-const app = await buildApp(openDependencies(config));
+const app = await buildApp(await openDependencies(config));
 await runService(app, { port: config.PORT, host: config.HOST });

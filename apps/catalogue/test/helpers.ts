@@ -18,7 +18,9 @@ export async function catalogueApp(
     }),
     ...overrides.config,
   };
-  const deps = overrides.repository ? { config, repository: overrides.repository } : openDependencies(config);
+  const deps = overrides.repository
+    ? { config, repository: overrides.repository }
+    : await openDependencies(config);
   const app = await buildApp({ ...deps, ...overrides, config });
   await app.ready();
   return { app, repository: deps.repository };

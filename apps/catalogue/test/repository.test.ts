@@ -42,7 +42,7 @@ const urls = new WeakMap<object, string>();
 repositoryContract('MongoDB (FerretDB or $MONGODB_URL)', {
   open: async () => {
     const url = freshUrl();
-    const repo = openRepository(url, 2000);
+    const repo = await openRepository(url, 2000);
     urls.set(repo, url);
     return repo;
   },

@@ -25,6 +25,10 @@ export interface PoolVersion {
   items: PoolItem[];
 }
 
+/** Oldest first. `YYYY-MM-DD` dates sort as plain strings; localeCompare would load ICU's collation data. */
+export const byEffectiveFrom = (a: PoolVersion, b: PoolVersion): number =>
+  a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0;
+
 export interface Pick extends PoolItem {
   id: string;
   date: string;

@@ -1,4 +1,4 @@
-import type { Pick, PoolVersion } from '../schedule.js';
+import { byEffectiveFrom, type Pick, type PoolVersion } from '../schedule.js';
 import type { PickStore } from './types.js';
 
 /** Embedded mode: the same semantics as the Redis store, in this process only. */
@@ -9,7 +9,7 @@ export class MemoryPickStore implements PickStore {
 
   async pools(seed: PoolVersion): Promise<PoolVersion[]> {
     if (this.poolsByDate.size === 0) this.poolsByDate.set(seed.effectiveFrom, seed);
-    return [...this.poolsByDate.values()].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+    return [...this.poolsByDate.values()].sort(byEffectiveFrom);
   }
 
   async savePool(pool: PoolVersion): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { pingRedis } from '@craftista/stores/redis';
-import type { Pick, PoolVersion } from '../schedule.js';
+import { byEffectiveFrom, type Pick, type PoolVersion } from '../schedule.js';
 import type { PickStore } from './types.js';
 
 /**
@@ -33,7 +33,7 @@ export class RedisPickStore implements PickStore {
     const [, all] = results?.[1] ?? [];
     return Object.values((all ?? {}) as Record<string, string>)
       .map((json) => JSON.parse(json) as PoolVersion)
-      .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+      .sort(byEffectiveFrom);
   }
 
   async savePool(pool: PoolVersion): Promise<void> {
