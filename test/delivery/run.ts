@@ -267,6 +267,7 @@ async function main(): Promise<void> {
   const {
     act: actBin,
     dockerConfig,
+    composeConfig,
     trivyCache,
   } = await stage(
     'tools: act, buildx and compose (Go module proxy, cached); a vulnerability DB from fixture advisories',
@@ -276,14 +277,18 @@ async function main(): Promise<void> {
       const dockerConfig = join(work, 'docker-config');
       mkdirSync(join(dockerConfig, 'cli-plugins'), { recursive: true });
       symlinkSync(buildx, join(dockerConfig, 'cli-plugins', 'docker-buildx'));
-      symlinkSync(await goTool('docker-compose'), join(dockerConfig, 'cli-plugins', 'docker-compose'));
+      // ci.yml's compose job gets compose without buildx: with buildx, compose builds through bake, which refuses
+      // the host network (BUILD_NETWORK) that builds in this engine need; the engine's own builder allows it.
+      const composeConfig = join(work, 'docker-config-compose');
+      mkdirSync(join(composeConfig, 'cli-plugins'), { recursive: true });
+      symlinkSync(await goTool('docker-compose'), join(composeConfig, 'cli-plugins', 'docker-compose'));
       // Trivy's published DB cannot be downloaded offline: one is written from fixture advisories, in the format
       // of Trivy's own integration tests (./trivy-db), so the real trivy scans the pushed image for vulnerabilities.
       const fixtureDb = join(work, 'trivy-fixture-db');
       await sh('go', ['build', '-o', fixtureDb, '.'], { cwd: join(HERE, 'trivy-db') });
       const trivyCache = join(work, 'trivy-cache');
       await sh(fixtureDb, [trivyCache, join(HERE, 'trivy-db', 'advisories.yaml')]);
-      return { act, dockerConfig, trivyCache };
+      return { act, dockerConfig, composeConfig, trivyCache };
     },
   );
 
@@ -598,7 +603,7 @@ async function main(): Promise<void> {
         cwd: ciRepo,
         // docker/compose.yaml's store and Node images are parameters: the local ones (no registry to pull from);
         // the image builds' RUN steps reach npm through the host's network.
-        env: { ...baseImages, BUILD_NETWORK: 'host' } as Record<string, string>,
+        env: { ...baseImages, BUILD_NETWORK: 'host', DOCKER_CONFIG: composeConfig } as Record<string, string>,
       });
     },
   );
