@@ -18,8 +18,8 @@ export interface ClientIdentity {
   csrfToken: string;
 }
 
-/** Signatures kept in memory (each entry ~200 bytes). */
-const MEMO_SIZE = 10_000;
+/** Signatures kept in memory: at ~200 bytes each, under 1 MB. */
+const MEMO_SIZE = 4096;
 
 /** New client cookies one address may be handed per minute: more are refused (it keeps its address id). */
 const NEW_CLIENTS_PER_ADDRESS = 30;
