@@ -17,7 +17,7 @@ import {
 } from '@craftista/service-kit/core';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Backends, Result } from './backends.js';
+import type { Backends } from './backends.js';
 import { plainPageLength, writePlainPage, type PlainPage } from './routes/page.js';
 import type { ClientIdentity, Identity } from './security.js';
 
@@ -25,7 +25,7 @@ export interface HotDeps {
   app: Express;
   identity: Identity;
   backends: Backends;
-  plainPage: () => Promise<PlainPage>;
+  plainPage: () => PlainPage | Promise<PlainPage>;
   /** The headers every answer gets (helmet's), recorded once. */
   securityHeaders: readonly string[];
   logger: Logger;
@@ -49,8 +49,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 
-/** A hot handler: fills in the answer's status, headers and body. */
-type Answer = (res: ServerResponse, headers: string[], client: ClientIdentity) => Promise<number>;
+/** A hot handler: writes the answer and returns its status, at once when its data is cached. */
+type Answer = (res: ServerResponse, headers: string[], client: ClientIdentity) => number | Promise<number>;
 
 /**
  * A request listener that answers plain `GET /` and `GET /api/products` and returns true, or returns false
@@ -59,8 +59,7 @@ type Answer = (res: ServerResponse, headers: string[], client: ClientIdentity) =
 export function hotRoutes(deps: HotDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { app, identity, logger, metrics } = deps;
 
-  const page: Answer = async (res, headers, client) => {
-    const plain = await deps.plainPage();
+  const writePage = (res: ServerResponse, headers: string[], client: ClientIdentity, plain: PlainPage) => {
     const token = Buffer.byteLength(client.csrfToken);
     headers.push('cache-control', 'no-store', 'content-type', HTML_TYPE);
     headers.push('content-length', String(plainPageLength(plain, token)));
@@ -68,28 +67,36 @@ export function hotRoutes(deps: HotDeps): (req: IncomingMessage, res: ServerResp
     writePlainPage(res, plain, client.csrfToken);
     return 200;
   };
+  const page: Answer = (res, headers, client) => {
+    const plain = deps.plainPage();
+    return plain instanceof Promise
+      ? plain.then((ready) => writePage(res, headers, client, ready))
+      : writePage(res, headers, client, plain);
+  };
 
   // The catalogue's list, encoded once per cached answer (it was encoded per request: slower than the page).
-  let encoded: { products: Result<unknown>; body: Buffer } | undefined;
-  const products: Answer = async (res, headers) => {
-    const products = await deps.backends.products();
-    if (!products.ok) {
-      res.writeHead(500, [...headers, 'content-type', TEXT_TYPE]);
-      res.end('Error fetching products');
-      return 500;
-    }
-    if (encoded?.products !== products) {
-      encoded = { products, body: Buffer.from(JSON.stringify(products.value)) };
-    }
-    res.writeHead(200, [
-      ...headers,
-      'content-type',
-      JSON_TYPE,
-      'content-length',
-      String(encoded.body.length),
-    ]);
-    res.end(encoded.body);
-    return 200;
+  // The cache hands out the same promise until the read is renewed.
+  let encoded: { read: Promise<unknown>; status: number; type: string; body: Buffer } | undefined;
+  const writeProducts = (
+    res: ServerResponse,
+    headers: string[],
+    { status, type, body }: typeof encoded & {},
+  ) => {
+    res.writeHead(status, [...headers, 'content-type', type, 'content-length', String(body.length)]);
+    res.end(body);
+    return status;
+  };
+  const products: Answer = (res, headers) => {
+    const read = deps.backends.products();
+    if (encoded?.read === read) return writeProducts(res, headers, encoded);
+    return read.then((products) => {
+      if (encoded?.read !== read) {
+        encoded = products.ok
+          ? { read, status: 200, type: JSON_TYPE, body: Buffer.from(JSON.stringify(products.value)) }
+          : { read, status: 500, type: TEXT_TYPE, body: Buffer.from('Error fetching products') };
+      }
+      return writeProducts(res, headers, encoded);
+    });
   };
 
   const routes = new Map<string, { answer: Answer; issuesCookie: boolean }>([
@@ -97,7 +104,7 @@ export function hotRoutes(deps: HotDeps): (req: IncomingMessage, res: ServerResp
     ['/api/products', { answer: products, issuesCookie: false }],
   ]);
 
-  const serve = async (
+  const serve = (
     req: IncomingMessage & Request,
     res: ServerResponse & Response,
     route: string,
@@ -111,32 +118,42 @@ export function hotRoutes(deps: HotDeps): (req: IncomingMessage, res: ServerResp
     const client = identity.resolve(req, res, { issue: issuesCookie });
     // A new client's cookie is the only header set before the block (writeHead merges it in).
     const headers = [...deps.securityHeaders, 'x-request-id', reqId];
-    let status = 500;
-    try {
-      // Backend reads started here carry this request's ids and client, as through bindRequestContext.
-      status = await context.with(trace.setSpan(parent, span), () =>
-        requestContext.run({ requestId: reqId, headers: { 'x-craftista-client': client.header } }, () =>
-          answer(res, headers, client),
-        ),
-      );
-    } catch (error) {
+
+    const fail = (error: unknown) => {
       logger.error({ err: error, reqId }, 'unhandled error');
       if (!res.headersSent) {
         res.writeHead(500, [...headers, 'content-type', JSON_TYPE]);
         res.end(JSON.stringify({ error: 'internal', message: 'Something went wrong on our side.' }));
       } else res.end();
+      return 500;
+    };
+    const done = (status: number) => {
+      const ms = performance.now() - started;
+      metrics.record('GET', route, status, ms / 1000);
+      endRequestSpan(span, 'GET', route, status);
+      logCompletion(logger, {
+        reqId,
+        traceId: span.spanContext().traceId,
+        method: 'GET',
+        url: req.url ?? route,
+        statusCode: status,
+        ms,
+      });
+    };
+
+    let status: number | Promise<number>;
+    try {
+      // Backend reads started here carry this request's ids and client, as through bindRequestContext.
+      status = context.with(trace.setSpan(parent, span), () =>
+        requestContext.run({ requestId: reqId, headers: { 'x-craftista-client': client.header } }, () =>
+          answer(res, headers, client),
+        ),
+      );
+    } catch (error) {
+      status = fail(error);
     }
-    const ms = performance.now() - started;
-    metrics.record('GET', route, status, ms / 1000);
-    endRequestSpan(span, 'GET', route, status);
-    logCompletion(logger, {
-      reqId,
-      traceId: span.spanContext().traceId,
-      method: 'GET',
-      url: req.url ?? route,
-      statusCode: status,
-      ms,
-    });
+    if (typeof status === 'number') done(status);
+    else void status.then(done, (error: unknown) => done(fail(error)));
   };
 
   return (req, res) => {
@@ -149,7 +166,7 @@ export function hotRoutes(deps: HotDeps): (req: IncomingMessage, res: ServerResp
     expressReq.res = expressRes;
     expressRes.req = expressReq;
     expressRes.locals = Object.create(null) as Response['locals'];
-    void serve(expressReq, expressRes, req.url!, route);
+    serve(expressReq, expressRes, req.url!, route);
     return true;
   };
 }

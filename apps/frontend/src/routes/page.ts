@@ -128,26 +128,40 @@ type Notice = { kind: 'success' | 'error'; text: string };
 
 /**
  * The plain page (no query): it depends only on the four cached reads, so it is rendered once per set of
- * answers (the cache hands out the same result objects until a read is renewed, and a vote or a stream event
- * renews the counts) and kept encoded. Concurrent requests share the cache's reads and the render.
+ * answers and kept encoded. The cache hands out the same promise for a key until that read is renewed (a
+ * vote or a stream event renews the counts), so while all four are the ones the page was rendered from, the
+ * page is returned at once, without waiting a tick; concurrent requests share the reads and the render.
  */
-export function plainPage(deps: PageDeps): () => Promise<PlainPage> {
-  let current: { key: unknown[]; page: Promise<PlainPage> } | undefined;
-  return async () => {
-    const reads = await read(deps.backends);
-    const key = [reads.products, reads.votes, reads.daily, reads.recommendation, deps.now().getFullYear()];
-    if (!current || !current.key.every((part, i) => part === key[i])) {
-      const page = deps.render('index', model(deps, reads, { csrfToken: TOKEN_SLOT })).then((html) => {
-        const parts = html.split(TOKEN_SLOT).map((part) => Buffer.from(part));
-        return { parts, length: parts.reduce((sum, part) => sum + part.length, 0) };
-      });
-      current = { key, page };
-      // A failed render is not kept: the next request tries again.
-      page.catch(() => {
-        if (current?.page === page) current = undefined;
-      });
+export function plainPage(deps: PageDeps): () => PlainPage | Promise<PlainPage> {
+  let current:
+    { reads: Promise<unknown>[]; year: number; pending: Promise<PlainPage>; page?: PlainPage } | undefined;
+  return () => {
+    const { backends } = deps;
+    const reads = [
+      backends.products(),
+      backends.votes(),
+      backends.dailyOrigami(),
+      backends.recommendationStatus(),
+    ] as const;
+    const year = deps.now().getFullYear();
+    if (current && current.year === year && reads.every((read, i) => read === current!.reads[i])) {
+      return current.page ?? current.pending;
     }
-    return current.page;
+    const pending = Promise.all(reads).then(async ([products, votes, daily, recommendation]) => {
+      const data = model(deps, { products, votes, daily, recommendation }, { csrfToken: TOKEN_SLOT });
+      const parts = (await deps.render('index', data)).split(TOKEN_SLOT).map((part) => Buffer.from(part));
+      return { parts, length: parts.reduce((sum, part) => sum + part.length, 0) };
+    });
+    const entry: NonNullable<typeof current> = { reads: [...reads], year, pending };
+    current = entry;
+    pending.then(
+      (page) => (entry.page = page),
+      // A failed render is not kept: the next request tries again.
+      () => {
+        if (current === entry) current = undefined;
+      },
+    );
+    return pending;
   };
 }
 
