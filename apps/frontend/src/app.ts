@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpMetrics, type HttpMetrics, type SystemInfo } from '@craftista/service-kit/core';
@@ -9,10 +10,11 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Backends } from './backends.js';
 import type { FrontendConfig } from './config.js';
+import { hotRoutes, recordHeaders } from './hot-routes.js';
 import { bindRequestContext, observe } from './observability.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
-import { pageRoutes } from './routes/page.js';
+import { pageRoutes, plainPage } from './routes/page.js';
 import { streamRoutes, type StreamRegistry } from './routes/stream.js';
 import { Identity, RateLimiter, type ClientIdentity } from './security.js';
 import type { VoteStream } from './vote-stream.js';
@@ -74,29 +76,28 @@ export function buildApp(deps: FrontendDeps): FrontendApp {
   // Pages are per client (CSRF token) and API answers are small: hashing every body for an ETag buys nothing.
   app.set('etag', false);
 
-  app.use(observe(deps.logger, metrics));
-  app.use(
-    helmet({
-      // Not helmet's "no-referrer": with it, browsers send "Origin: null" on same-origin form posts.
-      referrerPolicy: { policy: 'same-origin' },
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'https:'],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'self'"],
-          scriptSrcAttr: ["'none'"],
-        },
+  const securityHeaders = helmet({
+    // Not helmet's "no-referrer": with it, browsers send "Origin: null" on same-origin form posts.
+    referrerPolicy: { policy: 'same-origin' },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+        scriptSrcAttr: ["'none'"],
       },
-    }),
-  );
+    },
+  });
+  app.use(observe(deps.logger, metrics));
+  app.use(securityHeaders);
 
   // Images, CSS and the page script, at / and at /static (backends' image_url values use /static/...).
   // Mounted per folder so other paths never cost a file-system lookup.
@@ -124,15 +125,15 @@ export function buildApp(deps: FrontendDeps): FrontendApp {
   app.use(bindRequestContext((_req, res) => ({ 'x-craftista-client': res.locals.identity.header })));
 
   const shared = { backends: deps.backends, identity, limiter, logger: deps.logger };
-  // The page first: it is what most requests ask for, and every router passed costs a match.
-  app.use(
-    pageRoutes({
-      ...shared,
-      version: deps.config.APP_VERSION,
-      systemInfo: deps.systemInfo,
-      now: deps.now ?? (() => new Date()),
-    }),
-  );
+  const pageDeps = {
+    ...shared,
+    render: renderView,
+    version: deps.config.APP_VERSION,
+    systemInfo: deps.systemInfo,
+    now: deps.now ?? (() => new Date()),
+  };
+  const plain = plainPage(pageDeps);
+  app.use(pageRoutes(pageDeps, plain));
 
   app.use(apiRoutes(shared));
   app.use(streamRoutes({ ...shared, voteStream: deps.voteStream, streams }));
@@ -154,12 +155,36 @@ export function buildApp(deps: FrontendDeps): FrontendApp {
   };
   app.use(onError);
 
+  // Plain GET / and GET /api/products skip Express (hot-routes.ts); app.handle is what app(req, res),
+  // app.listen and supertest all call.
+  const hot = hotRoutes({
+    app,
+    identity,
+    backends: deps.backends,
+    plainPage: plain,
+    securityHeaders: recordHeaders(securityHeaders),
+    logger: deps.logger,
+    metrics,
+  });
+  const expressApp = app as unknown as {
+    handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void;
+  };
+  const handle = expressApp.handle.bind(app);
+  expressApp.handle = (req, res, next) => {
+    if (!hot(req, res)) handle(req, res, next);
+  };
+
   app.drain = () => {
     lifecycle.draining = true;
     for (const end of streams) end();
     deps.voteStream.close();
   };
   return app;
+}
+
+/** A view rendered as `res.render` renders it (compiled once, then cached by EJS). */
+function renderView(view: string, data: object): Promise<string> {
+  return ejs.renderFile(path.join(viewsDir, `${view}.ejs`), data, { cache: true });
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

@@ -44,4 +44,18 @@ describe('Identity', () => {
     expect(verifyClientId('v'.repeat(32), who.header)).toBe('ip:203.0.113.9');
     expect(verifyClientId('w'.repeat(32), who.header)).toBeUndefined();
   });
+
+  it('recognises its own cookie on every visit and never a forged one for the same id', () => {
+    const identity = new Identity('s'.repeat(32));
+    const first = page();
+    const issued = identity.resolve(first.req, first.res, { issue: true });
+    const cookie = first.set[0]!.split(';')[0]!;
+    for (let visit = 0; visit < 3; visit++) {
+      const again = page(cookie);
+      const who = identity.resolve(again.req, again.res, { issue: true });
+      expect([who.id, who.csrfToken, again.set]).toEqual([issued.id, issued.csrfToken, []]);
+    }
+    const forged = page(`${cookie.slice(0, -4)}AAAA`);
+    expect(identity.resolve(forged.req, forged.res, { issue: false }).id).toBe('ip:203.0.113.9');
+  });
 });

@@ -18,6 +18,9 @@ export interface ClientIdentity {
   csrfToken: string;
 }
 
+/** Signatures kept in memory: at ~200 bytes each, under 1 MB. */
+const MEMO_SIZE = 4096;
+
 /** New client cookies one address may be handed per minute: more are refused (it keeps its address id). */
 const NEW_CLIENTS_PER_ADDRESS = 30;
 
@@ -45,8 +48,23 @@ export class Identity {
     private readonly clientIdSecret?: string,
   ) {}
 
+  /** Signatures already computed: every request checks a cookie and derives a token, always the same few. */
+  private readonly signed = new Map<string, string>();
+
+  private memo(key: string, compute: () => string): string {
+    let signature = this.signed.get(key);
+    if (signature === undefined) {
+      // Bounded: forged cookies and many clients only cost recomputing.
+      if (this.signed.size >= MEMO_SIZE) this.signed.clear();
+      signature = compute();
+      this.signed.set(key, signature);
+    }
+    return signature;
+  }
+
   private sign(purpose: string, value: string): string {
-    return createHmac('sha256', this.secret).update(`${purpose}|${value}`).digest('base64url');
+    const key = `${purpose}|${value}`;
+    return this.memo(key, () => createHmac('sha256', this.secret).update(key).digest('base64url'));
   }
 
   /** The signed cookie's id when it is valid, else undefined. */
@@ -79,7 +97,9 @@ export class Identity {
     return {
       id: client,
       address,
-      header: this.clientIdSecret ? signClientId(this.clientIdSecret, client) : client,
+      header: this.clientIdSecret
+        ? this.memo(`forwarded|${client}`, () => signClientId(this.clientIdSecret!, client))
+        : client,
       csrfToken: this.sign('csrf', client),
     };
   }

@@ -62,3 +62,22 @@ it('falls back to the socket address for a client without a valid cookie', async
     /^ip:(::ffff:)?127\.0\.0\.1$/,
   );
 });
+
+it('forwards the request id, the trace context and the client id with the page’s reads', async () => {
+  const page = await request(fe.app).get('/fragments/products').set('cookie', '');
+  const cookie = cookieOf(page.headers['set-cookie']);
+  const clientId = cookie.split('=')[1]!.split('.')[0]!;
+  seen = [];
+  const traceId = '0af7651916cd43dd8448eb211c80319c';
+  const res = await request(fe.app)
+    .get('/')
+    .set('cookie', cookie)
+    .set('x-request-id', 'page-456')
+    .set('traceparent', `00-${traceId}-b7ad6b7169203331-01`);
+  expect(res.status).toBe(200);
+  expect(res.headers['x-request-id']).toBe('page-456');
+  // The page reads the counts from voting (the tests' cache keeps nothing, so every page reads).
+  const read = seen.find((headers) => headers['x-request-id'] === 'page-456');
+  expect(verifyClientId(CLIENT_ID_SECRET, read?.['x-craftista-client'])).toBe(`c:${clientId}`);
+  expect(read?.traceparent).toContain(traceId);
+});

@@ -238,12 +238,37 @@ describe('all three services up (stage 4)', () => {
     }
   });
 
+  it('answers the plain page and the product list with the headers every route has', async () => {
+    // Whether a new visit is handed a cookie depends on how many this address has had this minute.
+    const names = (res: { headers: Record<string, unknown> }) =>
+      Object.keys(res.headers)
+        .filter((name) => name !== 'set-cookie')
+        .sort();
+    const [plain, shown, products, status] = await Promise.all([
+      request(fe.app).get('/').set('x-request-id', 'plain-1'),
+      request(fe.app).get('/?show=6'),
+      request(fe.app).get('/api/products'),
+      request(fe.app).get('/api/service-status'),
+    ]);
+    expect(plain.headers['x-request-id']).toBe('plain-1');
+    expect(names(plain)).toEqual(names(shown));
+    expect(names(products)).toEqual(names(status));
+    for (const name of ['content-security-policy', 'referrer-policy', 'x-frame-options', 'cache-control']) {
+      expect(plain.headers[name]).toBe(shown.headers[name]);
+    }
+    expect(products.headers['content-security-policy']).toBe(status.headers['content-security-policy']);
+    expect(products.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(plain.text.replace(/value="[^"]+"/g, '')).toBe(shown.text.replace(/value="[^"]+"/g, ''));
+  });
+
   it('counts requests by route in /metrics', async () => {
     await request(fe.app).get('/');
+    await request(fe.app).get('/api/products');
     const metrics = await request(fe.app).get('/metrics');
     expect(metrics.text).toMatch(
       /http_requests_total\{method="GET",route="\/",status_code="200",service="frontend"\} \d+/,
     );
+    expect(metrics.text).toContain('route="/api/products",status_code="200"');
     expect(metrics.text).toContain('route="/api/origamis/:origamiId/vote"');
   });
 });

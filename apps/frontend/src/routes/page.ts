@@ -1,10 +1,11 @@
 // The page: GET / renders everything server-side from parallel backend reads; GET /fragments/products
 // serves more cards for infinite scroll; POST /origamis/:id/vote is the form vote (no JavaScript needed).
 import { randomUUID } from 'node:crypto';
-import type { Product } from '@craftista/contracts';
+import type { ServerResponse } from 'node:http';
+import type { OrigamiOfTheDay, Product } from '@craftista/contracts';
 import type { SystemInfo } from '@craftista/service-kit/core';
-import { Router, type Response } from 'express';
-import type { VoteCounts } from '../backends.js';
+import { Router } from 'express';
+import type { Backends, Result, VoteCounts } from '../backends.js';
 import { sameOrigin } from '../security.js';
 import { overLimit, tooManyVotes, type RouteDeps } from './shared.js';
 
@@ -12,6 +13,8 @@ const PAGE_SIZE = 6;
 const MAX_SHOWN = 240;
 
 export interface PageDeps extends RouteDeps {
+  /** Renders a view to HTML (the same EJS files and options as `res.render`). */
+  render: (view: string, data: object) => Promise<string>;
   version: string;
   systemInfo: SystemInfo;
   now: () => Date;
@@ -57,87 +60,140 @@ function count(value: unknown, fallback: number, max: number): number {
 /** Stands for the client's CSRF token in a page rendered once and served to many clients. */
 const TOKEN_SLOT = `csrf-slot-${randomUUID()}`;
 
-export function pageRoutes(deps: PageDeps): Router {
-  const { backends } = deps;
-  const router = Router();
-  // The plain page (no query) depends only on the four cached reads: render it once per set of answers, keep
-  // it encoded, split where the token goes, and join each client's token in. The cache hands out the same
-  // result objects until a read is renewed.
-  let plain: { key: unknown[]; parts: Buffer[]; length: number } | undefined;
-  // Written part by part (Node corks the socket, so it is still one write): joining the ~13 kB page into one
-  // new buffer per request was a tenth of the garbage the frontend made.
-  const sendPlain = (res: Response, page: { parts: Buffer[]; length: number }, token: string) => {
-    const tokenBytes = Buffer.from(token);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('content-length', page.length + tokenBytes.length * (page.parts.length - 1));
-    const [first, ...rest] = page.parts;
-    res.write(first);
-    for (const part of rest) {
-      res.write(tokenBytes);
-      res.write(part);
-    }
-    res.end();
-  };
+/** The plain page, encoded and split where each client's CSRF token goes. */
+export interface PlainPage {
+  parts: readonly Buffer[];
+  length: number;
+}
 
-  router.get('/', async (req, res, next) => {
-    const voted = typeof req.query.voted === 'string' ? req.query.voted : undefined;
-    const [products, votes, daily, recommendation] = await Promise.all([
+/** Writes the plain page with the client's token joined in, part by part (Node corks the socket: one write). */
+export function writePlainPage(res: ServerResponse, page: PlainPage, token: string): void {
+  const tokenBytes = Buffer.from(token);
+  const [first, ...rest] = page.parts;
+  res.write(first);
+  for (const part of rest) {
+    res.write(tokenBytes);
+    res.write(part);
+  }
+  res.end();
+}
+
+/** The length of the plain page with a token of `tokenLength` bytes. */
+export const plainPageLength = (page: PlainPage, tokenLength: number): number =>
+  page.length + tokenLength * (page.parts.length - 1);
+
+interface Reads {
+  products: Result<Product[]>;
+  votes: Result<VoteCounts>;
+  daily: Result<OrigamiOfTheDay>;
+  recommendation: Result<string>;
+}
+
+const read = (backends: Backends, { fresh = false } = {}): Promise<Reads> =>
+  Promise.all([
+    backends.products(),
+    backends.votes({ fresh }),
+    backends.dailyOrigami(),
+    backends.recommendationStatus(),
+  ]).then(([products, votes, daily, recommendation]) => ({ products, votes, daily, recommendation }));
+
+/** What index.ejs shows for these reads. */
+function model(
+  deps: PageDeps,
+  { products, votes, daily, recommendation }: Reads,
+  { shown = PAGE_SIZE, notice, csrfToken }: { shown?: number; notice?: Notice; csrfToken: string },
+) {
+  const all = products.ok ? products.value : [];
+  return {
+    version: deps.version,
+    systemInfo: deps.systemInfo,
+    year: deps.now().getFullYear(),
+    daily: daily.ok ? daily.value : null,
+    catalogueUp: products.ok,
+    cards: cards(all.slice(0, shown), votes.ok ? votes.value : null),
+    nextOffset: all.length > shown ? shown : null,
+    nextId: all[shown]?.id,
+    votingUp: votes.ok,
+    csrfToken,
+    notice,
+    statuses: [
+      { name: 'Catalogue', id: 'catalogue', up: products.ok },
+      { name: 'Recommendation', id: 'recommendation', up: recommendation.ok },
+      { name: 'Voting', id: 'voting', up: votes.ok },
+    ],
+  };
+}
+
+type Notice = { kind: 'success' | 'error'; text: string };
+
+/**
+ * The plain page (no query): it depends only on the four cached reads, so it is rendered once per set of
+ * answers and kept encoded. The cache hands out the same promise for a key until that read is renewed (a
+ * vote or a stream event renews the counts), so while all four are the ones the page was rendered from, the
+ * page is returned at once, without waiting a tick; concurrent requests share the reads and the render.
+ */
+export function plainPage(deps: PageDeps): () => PlainPage | Promise<PlainPage> {
+  let current:
+    { reads: Promise<unknown>[]; year: number; pending: Promise<PlainPage>; page?: PlainPage } | undefined;
+  return () => {
+    const { backends } = deps;
+    const reads = [
       backends.products(),
-      backends.votes({ fresh: voted !== undefined }),
+      backends.votes(),
       backends.dailyOrigami(),
       backends.recommendationStatus(),
-    ]);
-    const shown = Math.max(PAGE_SIZE, count(req.query.show, PAGE_SIZE, MAX_SHOWN));
-    const all = products.ok ? products.value : [];
-    const votingUp = votes.ok;
+    ] as const;
+    const year = deps.now().getFullYear();
+    if (current && current.year === year && reads.every((read, i) => read === current!.reads[i])) {
+      return current.page ?? current.pending;
+    }
+    const pending = Promise.all(reads).then(async ([products, votes, daily, recommendation]) => {
+      const data = model(deps, { products, votes, daily, recommendation }, { csrfToken: TOKEN_SLOT });
+      const parts = (await deps.render('index', data)).split(TOKEN_SLOT).map((part) => Buffer.from(part));
+      return { parts, length: parts.reduce((sum, part) => sum + part.length, 0) };
+    });
+    const entry: NonNullable<typeof current> = { reads: [...reads], year, pending };
+    current = entry;
+    pending.then(
+      (page) => (entry.page = page),
+      // A failed render is not kept: the next request tries again.
+      () => {
+        if (current === entry) current = undefined;
+      },
+    );
+    return pending;
+  };
+}
 
-    let notice: { kind: 'success' | 'error'; text: string } | undefined;
+export function pageRoutes(deps: PageDeps, plain = plainPage(deps)): Router {
+  const { backends } = deps;
+  const router = Router();
+
+  // Plain GET / is served by the hot path (hot-routes.ts) ahead of Express; HEAD and queries come here.
+  router.get('/', async (req, res, next) => {
+    res.set('cache-control', 'no-store');
+    const token = res.locals.identity.csrfToken;
+    if (Object.keys(req.query).length === 0) {
+      try {
+        const page = await plain();
+        res.type('html').set('content-length', String(plainPageLength(page, Buffer.byteLength(token))));
+        writePlainPage(res, page, token);
+      } catch (error) {
+        next(error);
+      }
+      return;
+    }
+    const voted = typeof req.query.voted === 'string' ? req.query.voted : undefined;
+    const reads = await read(backends, { fresh: voted !== undefined });
+    const shown = Math.max(PAGE_SIZE, count(req.query.show, PAGE_SIZE, MAX_SHOWN));
+    let notice: Notice | undefined;
     if (voted !== undefined) {
-      const name = all.find((p) => p.id === voted)?.name ?? 'this origami';
-      notice = { kind: 'success', text: `Thank you! Your vote for ${name} was recorded.` };
+      const name = (reads.products.ok ? reads.products.value : []).find((p) => p.id === voted)?.name;
+      notice = { kind: 'success', text: `Thank you! Your vote for ${name ?? 'this origami'} was recorded.` };
     } else if (typeof req.query.vote_error === 'string') {
       notice = { kind: 'error', text: VOTE_ERRORS[req.query.vote_error] ?? VOTE_ERRORS.unavailable! };
     }
-
-    res.set('cache-control', 'no-store');
-    const token = res.locals.identity.csrfToken;
-    const key = [products, votes, daily, recommendation, deps.now().getFullYear()];
-    const isPlain = Object.keys(req.query).length === 0;
-    if (isPlain && plain && plain.key.every((part, i) => part === key[i])) {
-      sendPlain(res, plain, token);
-      return;
-    }
-    res.render(
-      'index',
-      {
-        version: deps.version,
-        systemInfo: deps.systemInfo,
-        year: deps.now().getFullYear(),
-        daily: daily.ok ? daily.value : null,
-        catalogueUp: products.ok,
-        cards: cards(all.slice(0, shown), votes.ok ? votes.value : null),
-        nextOffset: all.length > shown ? shown : null,
-        nextId: all[shown]?.id,
-        votingUp,
-        csrfToken: isPlain ? TOKEN_SLOT : token,
-        notice,
-        statuses: [
-          { name: 'Catalogue', id: 'catalogue', up: products.ok },
-          { name: 'Recommendation', id: 'recommendation', up: recommendation.ok },
-          { name: 'Voting', id: 'voting', up: votingUp },
-        ],
-      },
-      (error: Error | null, html?: string) => {
-        if (error || html === undefined) return next(error ?? new Error('empty page'));
-        if (!isPlain) {
-          res.send(html);
-          return;
-        }
-        const parts = html.split(TOKEN_SLOT).map((part) => Buffer.from(part));
-        plain = { key, parts, length: parts.reduce((sum, part) => sum + part.length, 0) };
-        sendPlain(res, plain, token);
-      },
-    );
+    res.render('index', model(deps, reads, { shown, notice, csrfToken: token }));
   });
 
   router.get('/fragments/products', async (req, res) => {
