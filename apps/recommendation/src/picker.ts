@@ -77,12 +77,6 @@ export class Picker {
     return today instanceof Promise ? today.then((t) => t.json) : today.json;
   }
 
-  /** Today's pick as JSON when known without waiting, else undefined. */
-  todayJsonIfKnown(): Buffer | undefined {
-    const today = this.todayEntry();
-    return today instanceof Promise ? undefined : today.json;
-  }
-
   private todayEntry(): Today | Promise<Today> {
     const now = this.clock.now();
     const t = this.today;

@@ -23,7 +23,7 @@ import { registerErrorHandling } from './errors.js';
 import { readInfoPage, registerInfoPage } from './info-page.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerJsonBodyParser } from './json-body.js';
-import { CachedRoutes, type RequestWork } from './cached-routes.js';
+import { FastRoutes, type RequestWork } from './fast-path.js';
 import { createHttpMetrics } from './http-metrics.js';
 import { registerMetrics } from './metrics.js';
 import { registerMethodNotAllowed } from './method-not-allowed.js';
@@ -117,7 +117,7 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
       }
     },
   };
-  const cached = new CachedRoutes(work);
+  const fast = new FastRoutes(work);
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -131,10 +131,10 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     schemaErrorFormatter: formatValidation,
     // Route schemas are zod: they validate requests, encode responses and type the handlers.
     schemaController: ownCompilers(validatorCompiler, serializerCompiler),
-    // The server Fastify would make, with the cached routes answered before Fastify's handler.
+    // The server Fastify would make, with the routes that have a fast path answered before Fastify's handler.
     serverFactory: (handler, options) => {
       const server = http.createServer((req, res) => {
-        if (!cached.answer(req, res)) handler(req, res);
+        if (!fast.answer(req, res, handler)) handler(req, res);
       });
       server.keepAliveTimeout = options.keepAliveTimeout as number;
       server.requestTimeout = options.requestTimeout as number;
@@ -147,11 +147,11 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
   app.decorateRequest('span', undefined);
 
   app.addHook('onRoute', (route) => {
-    const answer = route.config?.cached;
-    if (answer && [route.method].flat().includes('GET')) cached.add(route.url, answer);
+    const fastPath = route.config?.fastPath;
+    if (fastPath && [route.method].flat().includes('GET')) fast.add(route.url, fastPath);
   });
   app.addHook('preClose', (done) => {
-    cached.closing = true;
+    fast.closing = true;
     done();
   });
 

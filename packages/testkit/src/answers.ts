@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 /** Written by Node per connection, whoever answers. */
 const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-/** One request with fetch: the response, its body, and its header names less the per-connection ones. */
+/** One request with fetch: the response, its body, and its header names (sorted) less the per-connection ones. */
 export async function fetchAnswer(url: string, init: RequestInit = {}) {
   const res = await fetch(url, init);
   const body = Buffer.from(await res.arrayBuffer());

@@ -1,4 +1,4 @@
-// The cached routes' fast path, over real HTTP (inject never reaches the server, so never the fast path): it
+// The kit's fast path, over real HTTP (inject never reaches the server, so never the fast path): it
 // must answer as the route's handler would, with every per-request feature of the kit.
 import { fetchAnswer, logCollector } from '@craftista/testkit';
 import type { FastifyInstance } from 'fastify';
@@ -13,11 +13,11 @@ const { lines, destination: logDestination, lineOf } = logCollector();
 let app: FastifyInstance;
 let base: string;
 let handlerCalls = 0;
-let ready: Buffer | undefined;
+let ready: Buffer | Promise<Buffer> | undefined;
 
 beforeAll(async () => {
   app = await createService({ name: 'cached', logDestination }, { APP_VERSION: '1.2.3', LOG_LEVEL: 'info' });
-  app.get('/cached', { config: { cached: () => ready } }, async (_request, reply) => {
+  app.get('/cached', { config: { fastPath: () => ready } }, async (_request, reply) => {
     handlerCalls += 1;
     return sendEncodedJson(reply, BODY);
   });
@@ -30,7 +30,7 @@ afterAll(async () => {
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
   fetchAnswer(base + path, { headers, method });
 
-describe('cached routes', () => {
+describe('the fast path', () => {
   it('answers a ready GET before Fastify with the handler’s status, headers and body, echoing the request id', async () => {
     ready = undefined;
     const fromHandler = await get('/cached', { 'x-request-id': 'from-handler' });
@@ -99,5 +99,24 @@ describe('cached routes', () => {
     expect((await get('/cached')).body.equals(BODY)).toBe(true);
     expect(handlerCalls).toBe(before + 3);
     expect((await get('/cached', {}, 'DELETE')).res.status).toBe(405);
+  });
+
+  it('sends a promised answer once it comes, and hands the request to the handler when it fails', async () => {
+    const before = handlerCalls;
+    ready = new Promise((resolve) => setTimeout(() => resolve(BODY), 20));
+    const later = await get('/cached', { 'x-request-id': 'later-1' });
+    expect(later.body.equals(BODY)).toBe(true);
+    expect(later.res.headers.get('x-request-id')).toBe('later-1');
+    expect(handlerCalls).toBe(before);
+
+    ready = Promise.reject(new Error('store down'));
+    ready.catch(() => undefined);
+    const failed = await get('/cached', { 'x-request-id': 'failed-1' });
+    expect(failed.res.status).toBe(200);
+    expect(failed.res.headers.get('x-request-id')).toBe('failed-1');
+    expect(handlerCalls).toBe(before + 1);
+    // One request, one line: the handler's.
+    await lineOf('failed-1');
+    expect(lines.filter((l) => l.reqId === 'failed-1')).toHaveLength(1);
   });
 });

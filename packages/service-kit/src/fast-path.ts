@@ -9,20 +9,23 @@ import { propagation, ROOT_CONTEXT, type Context, type Span } from '@opentelemet
 import { requestIdOf } from './requests.js';
 import { API_SECURITY_HEADERS } from './security-headers.js';
 
-/** A hot route's ready answer: its JSON bytes, and headers that belong to those bytes (e.g. their ETag). */
-export type CachedAnswer = Buffer | { body: Buffer; headers: Readonly<Record<string, string>> };
+/** A hot route's answer: its JSON bytes, and headers that belong to those bytes (e.g. their ETag). */
+export type FastAnswer = Buffer | { body: Buffer; headers: Readonly<Record<string, string>> };
 
-/** Gives the ready answer to this request, or undefined to let the route's handler answer it. */
-export type CachedRoute = (headers: IncomingHttpHeaders) => CachedAnswer | undefined;
+/**
+ * This request's answer, or a promise of it, or undefined to let the route's handler answer. A promise
+ * that fails hands the request to the handler, which answers the failure as the route does.
+ */
+export type FastPath = (headers: IncomingHttpHeaders) => FastAnswer | Promise<FastAnswer> | undefined;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * For a GET route with a fixed path: asked for each GET of exactly that path (no query string) before
-     * Fastify routes it. What it returns is sent as a 200 JSON answer with the kit's headers, and the route's
-     * handler runs only when it returns undefined. It must answer as the handler would, without waiting.
+     * Fastify routes it. What it gives is sent as a 200 JSON answer with the kit's headers, and the route's
+     * handler runs only when it gives nothing (or a promise that fails). It must answer as the handler would.
      */
-    cached?: CachedRoute;
+    fastPath?: FastPath;
   }
 }
 
@@ -47,7 +50,8 @@ export interface Completed {
 }
 
 interface Route {
-  cached: CachedRoute;
+  url: string;
+  answer: FastPath;
   /** The header block of the last body sent, id slot included; rebuilt only when the body changes. */
   lastBody: Buffer | undefined;
   lastHead: string[];
@@ -56,7 +60,7 @@ interface Route {
 const SECURITY = Object.entries(API_SECURITY_HEADERS).flat();
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function headerBlock(answer: CachedAnswer, body: Buffer): string[] {
+function headerBlock(answer: FastAnswer, body: Buffer): string[] {
   const extra = 'body' in answer ? Object.entries(answer.headers).flat() : [];
   // Fastify's order: the kit's onRequest headers, the route's, then content type and length.
   return [
@@ -71,27 +75,43 @@ function headerBlock(answer: CachedAnswer, body: Buffer): string[] {
   ];
 }
 
-export class CachedRoutes {
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export class FastRoutes {
   private readonly routes = new Map<string, Route>();
   /** Set when the service starts closing: Fastify then answers 503 to every request. */
   closing = false;
 
   constructor(private readonly work: RequestWork) {}
 
-  add(url: string, cached: CachedRoute): void {
-    if (/[:*?]/.test(url)) throw new Error(`${url}: only a fixed path can have a cached answer`);
-    this.routes.set(url, { cached, lastBody: undefined, lastHead: [] });
+  add(url: string, answer: FastPath): void {
+    if (/[:*?]/.test(url)) throw new Error(`${url}: only a fixed path can have a fast path`);
+    this.routes.set(url, { url, answer, lastBody: undefined, lastHead: [] });
   }
 
-  /** Answers `req` when it is a GET of a cached route whose answer is ready; false: Fastify's to answer. */
-  answer(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Answers `req` when it is a GET of a route with a fast path that has an answer (or hands it to `fastify`
+   * if a promised answer fails); false: Fastify's to answer.
+   */
+  answer(req: IncomingMessage, res: ServerResponse, fastify: Handler): boolean {
     if (req.method !== 'GET' || this.closing) return false;
-    const url = req.url!;
-    const route = this.routes.get(url);
+    const route = this.routes.get(req.url!);
     if (route === undefined) return false;
     const started = performance.now();
-    const answer = route.cached(req.headers);
+    const answer = route.answer(req.headers);
     if (answer === undefined) return false;
+    if (answer instanceof Promise) {
+      answer.then(
+        (ready) => this.send(route, req, res, ready, started),
+        () => fastify(req, res),
+      );
+    } else {
+      this.send(route, req, res, answer, started);
+    }
+    return true;
+  }
+
+  private send(route: Route, req: IncomingMessage, res: ServerResponse, answer: FastAnswer, started: number) {
     const body = 'body' in answer ? answer.body : answer;
     if (body !== route.lastBody) {
       route.lastHead = headerBlock(answer, body);
@@ -105,7 +125,7 @@ export class CachedRoutes {
     res.end(body);
     // In the socket's buffer by now: what Fastify would have reported, less its own time.
     const ms = performance.now() - started;
+    const { url } = route;
     this.work.completed({ reqId, span, method: 'GET', route: url, url, statusCode: 200, ms });
-    return true;
   }
 }

@@ -1,5 +1,5 @@
 // GET /api/products over real HTTP on a MongoDB-wire server: while the snapshot is fresh, the server answers
-// it before Fastify (the kit's cached routes), with everything the Fastify path gives.
+// it before Fastify (the kit's fast path), with everything the Fastify path gives.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAnswer, logCollector, useMongoDatabase, type Isolated } from '@craftista/testkit';
@@ -30,7 +30,7 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-describe('the catalogue list, cached', () => {
+describe('the catalogue list, on the fast path', () => {
   it('answers from the server while fresh: same bytes and headers (ETag too), request id echoed', async () => {
     const first = await fetchAnswer(base + ROUTE, { headers: { 'x-request-id': 'first-1' } });
     expect(first.res.status).toBe(200);
