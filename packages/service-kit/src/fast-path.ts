@@ -38,7 +38,7 @@ export interface RequestWork {
 }
 
 /** A finished request, as the kit records it. */
-export interface Completed {
+interface Completed {
   reqId: string;
   span: Span | undefined;
   method: string;
