@@ -9,7 +9,11 @@ const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-en
 export async function fetchAnswer(url: string, init: RequestInit = {}) {
   const res = await fetch(url, init);
   const body = Buffer.from(await res.arrayBuffer());
-  const names = [...res.headers.keys()].filter((name) => !PER_CONNECTION.has(name));
+  const names: string[] = [];
+  // forEach, not keys(): workspaces whose lib has no DOM.Iterable type-check this file too.
+  res.headers.forEach((_value, name) => {
+    if (!PER_CONNECTION.has(name)) names.push(name);
+  });
   return { res, body, names };
 }
 
