@@ -23,6 +23,8 @@ export interface CatalogueDeps {
   clock?: () => number;
   /** Delay between seeding attempts while the store is unreachable. */
   initRetryMs?: number;
+  /** Where log lines go; default stdout. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface CatalogueDeps {
  */
 export async function buildApp(deps: CatalogueDeps): Promise<Service> {
   const { repository, config } = deps;
-  const app = await createService(SERVICE, config);
+  const app = await createService({ ...SERVICE, logDestination: deps.logDestination }, config);
   if (repository.kind === 'memory') {
     app.log.warn(
       'MONGODB_URL is not set: running on the embedded in-memory catalogue (changes are lost on restart); set MONGODB_URL=mongodb://host:27017/catalogue to use MongoDB',

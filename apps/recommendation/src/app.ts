@@ -23,6 +23,8 @@ export interface RecommendationDeps {
   clock?: Clock;
   /** The pool the store is seeded with; defaults to data/daily-origami.json. */
   seedItems?: PoolItem[];
+  /** Where log lines go; default stdout. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 const seedFile = new URL('../data/daily-origami.json', import.meta.url);
@@ -36,7 +38,7 @@ function seedPool(
 
 export async function buildApp(deps: RecommendationDeps): Promise<Service> {
   const { config, store } = deps;
-  const app = await createService(SERVICE, config);
+  const app = await createService({ ...SERVICE, logDestination: deps.logDestination }, config);
   if (store.kind === 'embedded') {
     app.log.warn(
       'embedded mode: daily picks are kept in this process only; set REDIS_URL to share them between replicas',

@@ -34,6 +34,8 @@ export interface VotingDeps {
   catalogue?: AxiosInstance;
   /** The embedded database behind `pool`, if any: closed with the app, after the pool. */
   embedded?: EmbeddedPostgres;
+  /** Where log lines go; default stdout. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 declare module 'fastify' {
@@ -47,7 +49,7 @@ const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export async function buildApp(deps: VotingDeps): Promise<Service> {
   const { config, pool } = deps;
-  const app = await createService(SERVICE, config);
+  const app = await createService({ ...SERVICE, logDestination: deps.logDestination }, config);
   if (deps.embedded) {
     app.log.warn(
       'DATABASE_URL is not set: using embedded PGlite in memory (votes are lost on exit); set DATABASE_URL=postgres://... for PostgreSQL',

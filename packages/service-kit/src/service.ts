@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
 import Fastify, {
   LogController,
@@ -22,6 +23,8 @@ import { registerErrorHandling } from './errors.js';
 import { readInfoPage, registerInfoPage } from './info-page.js';
 import { Readiness, registerHealth } from './health.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { FastRoutes, type RequestWork } from './fast-path.js';
+import { createHttpMetrics } from './http-metrics.js';
 import { registerMetrics } from './metrics.js';
 import { registerMethodNotAllowed } from './method-not-allowed.js';
 import { registerOpenApi } from './openapi.js';
@@ -102,6 +105,20 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     meta.logDestination ?? pino.destination({ sync: false }),
   );
 
+  const metrics = createHttpMetrics(meta.name);
+  const work: RequestWork = {
+    // Named for its route when it ends (only recording spans keep a name).
+    spanOf: (method, parent) => startSpan(method, { kind: SpanKind.SERVER }, parent),
+    completed({ reqId, span, method, route, url, statusCode, ms }) {
+      metrics.record(method, route, statusCode, ms / 1000);
+      if (span) endRequestSpan(span, method, route, statusCode);
+      if (!isQuietRoute(route)) {
+        logCompletion(logger, { reqId, traceId: span?.spanContext().traceId, method, url, statusCode, ms });
+      }
+    },
+  };
+  const fast = new FastRoutes(work);
+
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: meta.bodyLimit ?? 100 * 1024,
@@ -114,16 +131,34 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
     schemaErrorFormatter: formatValidation,
     // Route schemas are zod: they validate requests, encode responses and type the handlers.
     schemaController: ownCompilers(validatorCompiler, serializerCompiler),
+    // The server Fastify would make, with the routes that have a fast path answered before Fastify's handler.
+    serverFactory: (handler, options) => {
+      const server = http.createServer((req, res) => {
+        if (!fast.answer(req, res, handler)) handler(req, res);
+      });
+      server.keepAliveTimeout = options.keepAliveTimeout as number;
+      server.requestTimeout = options.requestTimeout as number;
+      server.setTimeout(options.connectionTimeout as number);
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('readiness', new Readiness(1000));
   app.decorateRequest('span', undefined);
 
+  app.addHook('onRoute', (route) => {
+    const fastPath = route.config?.fastPath;
+    if (fastPath && [route.method].flat().includes('GET')) fast.add(route.url, fastPath);
+  });
+  app.addHook('preClose', (done) => {
+    fast.closing = true;
+    done();
+  });
+
   // Trace context and request id live for the whole request, so the shared HTTP client forwards them.
   app.addHook('onRequest', (request, reply, done) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    // Named for its route when it ends (only recording spans keep a name).
-    const span = startSpan(request.method, { kind: SpanKind.SERVER }, parent);
+    const span = work.spanOf(request.method, parent);
     request.span = span;
     const log: unknown = request.log;
     if (log instanceof RequestLogger) log.traceId = span.spanContext().traceId;
@@ -135,22 +170,17 @@ export async function createService(meta: ServiceMeta, config: ServiceConfig): P
   });
 
   // Metrics registered first so /metrics exists; recorded from the one onResponse hook below.
-  const metrics = registerMetrics(app, meta.name, config.METRICS_PORT !== undefined);
+  registerMetrics(app, metrics, config.METRICS_PORT !== undefined);
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url;
-    metrics.record(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    const span = request.span;
-    if (span) endRequestSpan(span, request.method, route ?? 'unmatched', reply.statusCode);
-    if (!isQuietRoute(route)) {
-      logCompletion(logger, {
-        reqId: request.id,
-        traceId: span?.spanContext().traceId,
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        ms: reply.elapsedTime,
-      });
-    }
+    work.completed({
+      reqId: request.id,
+      span: request.span,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: reply.elapsedTime,
+    });
     done();
   });
 

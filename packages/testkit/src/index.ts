@@ -4,3 +4,4 @@ export * from './tools.js';
 export * from './bench.js';
 export * from './service-process.js';
 export * from './backends.js';
+export * from './answers.js';

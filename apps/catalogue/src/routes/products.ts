@@ -80,6 +80,14 @@ export const productRoutes: ServicePlugin<ProductRoutesOptions> = async (app, { 
         querystring: ListQuery,
         response: { 200: ProductList, 304: notModified, ...errorResponses(400, 503) },
       },
+      config: {
+        // The whole list while the snapshot is fresh, answered before Fastify routes the request (the kit's
+        // fast path); a conditional request is the handler's, which may answer 304.
+        fastPath: (headers) => {
+          const list = headers['if-none-match'] === undefined ? cache.fresh()?.list : undefined;
+          return list && { body: list.body, headers: { etag: list.etag, 'cache-control': 'no-cache' } };
+        },
+      },
     },
     async (request, reply) => {
       const query = request.query;

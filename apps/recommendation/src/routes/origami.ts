@@ -22,6 +22,8 @@ export const origamiRoutes: ServicePlugin<{ picker: Picker; store: PickStore }> 
         querystring: DayQuery,
         response: { 200: OrigamiOfTheDay, ...errorResponses(400, 404) },
       },
+      // Today's pick, answered before Fastify routes the request (the kit's fast path).
+      config: { fastPath: () => picker.pickTodayJson() },
     },
     async (request, reply) => {
       const { date } = request.query;
