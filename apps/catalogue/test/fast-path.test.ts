@@ -19,7 +19,7 @@ const log = logCollector();
 beforeAll(async () => {
   db = await useMongoDatabase();
   const config = readConfig({ MONGODB_URL: db.url, LOG_LEVEL: 'info' });
-  app = await buildApp({ ...openDependencies(config), config, logDestination: log.destination });
+  app = await buildApp({ ...(await openDependencies(config)), config, logDestination: log.destination });
   app.addHook('onRequest', async () => {
     throughFastify += 1;
   });
