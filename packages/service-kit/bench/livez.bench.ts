@@ -24,7 +24,9 @@ execFileSync(
   ],
   { cwd: repoRoot, stdio: 'inherit' },
 );
-copyFileSync(path.join(repoRoot, 'packages/service-kit/test/fixtures/logo.png'), path.join(out, 'logo.png'));
+// The bundle reads its landing page beside itself, as the fixture does beside its source.
+for (const file of ['info-page.json', 'logo.png'])
+  copyFileSync(path.join(repoRoot, 'packages/service-kit/test/fixtures', file), path.join(out, file));
 
 const bare = await startBareFastify();
 const kit = await startService(path.relative(repoRoot, path.join(out, 'tiny-main.mjs')), {
