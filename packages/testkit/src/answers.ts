@@ -17,6 +17,13 @@ export async function fetchAnswer(url: string, init: RequestInit = {}) {
   return { res, body, names };
 }
 
+/** An answer's headers by name (per-connection ones left out), less those named in `except`. */
+export function headersOf(answer: { res: Response; names: string[] }, except: string[] = []) {
+  return Object.fromEntries(
+    answer.names.filter((n) => !except.includes(n)).map((n) => [n, answer.res.headers.get(n)]),
+  );
+}
+
 /** A log destination (a service's `logDestination`) keeping each JSON line. */
 export function logCollector() {
   const lines: Record<string, unknown>[] = [];
