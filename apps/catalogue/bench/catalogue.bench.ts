@@ -9,6 +9,7 @@ import {
   buildForBench,
   compare,
   load,
+  idleMemory,
   memoryVerdict,
   printResults,
   rawRatioVerdict,
@@ -37,7 +38,7 @@ const app = await startService('apps/catalogue/dist/main.js', {
   readyPath: '/readyz',
   timeoutMs: 60_000,
 });
-const idle = app.memory();
+const idle = await idleMemory(app);
 let raw: Awaited<ReturnType<typeof startRawHttp>> | undefined;
 try {
   await load('warm-up', `${app.url}/api/products`, { durationSec: 2 });
@@ -65,7 +66,7 @@ try {
   console.log(`list/bare = ${ratio.toFixed(2)} (target >= 0.40) ${verdict(ratio >= 0.4)}`);
   console.log(`p99 list ${list.p99Ms} ms, item ${item.p99Ms} ms (target <= 30 ms) ${verdict(p99 <= 30)}`);
   console.log(rawRatioVerdict(pinned, floor));
-  console.log(memoryVerdict(`catalogue (${store})`, idle.rssMiB, rss.peakMiB));
+  console.log(memoryVerdict(`catalogue (${store})`, idle, rss.peakMiB));
   console.log(readyVerdict(`catalogue (${store})`, app));
   if (list.errors + item.errors + list.non2xx + item.non2xx + pinned.errors + pinned.non2xx > 0)
     console.log('WARNING: errors or non-2xx answers during the run');

@@ -6,6 +6,7 @@ import {
   buildForBench,
   compare,
   load,
+  idleMemory,
   memoryVerdict,
   printResults,
   readyVerdict,
@@ -52,7 +53,7 @@ try {
   if (up !== 3 || !html.includes('Origami of the Day'))
     throw new Error(`GET / is not the stage-4 page (${up} backends up)`);
 
-  const idle = frontend.memory();
+  const idle = await idleMemory(frontend);
   const options = { connections: CONNECTIONS };
   await load('warm-up', `${frontend.url}/`, { connections: 10, durationSec: 2 });
   const [baseline, page, products] = await compare(
@@ -76,7 +77,7 @@ try {
   console.log(`GET / p99 ${page.p99Ms} ms (target <= 100 ms) ${verdict(page.p99Ms <= 100)}`);
   // Served from the same cached path as the page, it has no target of its own.
   console.log(`GET /api/products = ${(products.reqPerSec / baseline.reqPerSec).toFixed(2)} x bare Fastify`);
-  console.log(memoryVerdict('frontend', idle.rssMiB, peakMiB));
+  console.log(memoryVerdict('frontend', idle, peakMiB));
   // The backends here run on their embedded stores (PGlite's start is in voting's time): only the frontend's
   // own ready time, its backends up, is the goal's.
   console.log(readyVerdict('frontend', frontend));

@@ -8,6 +8,7 @@ import {
   buildForBench,
   compare,
   load,
+  idleMemory,
   memoryVerdict,
   printResults,
   rawRatioVerdict,
@@ -34,7 +35,7 @@ const raw = await startRawHttp(`${app.url}/api/origami-of-the-day`).catch(async 
 try {
   const warm = await fetch(`${app.url}/api/origami-of-the-day`);
   if (!warm.ok) throw new Error(`warm-up answered ${warm.status}`);
-  const idle = app.memory();
+  const idle = await idleMemory(app);
   await load('warm-up', `${app.url}/api/origami-of-the-day`, { durationSec: 2 });
   const [baseline, livez, today] = await compare(
     [
@@ -65,7 +66,7 @@ try {
   console.log(`ratio vs bare = ${ratio.toFixed(2)} (target >= 0.60) ${verdict(ratio >= 0.6)}`);
   console.log(`p99 = ${today.p99Ms} ms (target <= 20) ${verdict(today.p99Ms <= 20)}`);
   console.log(rawRatioVerdict(pinned, floor));
-  console.log(memoryVerdict('recommendation', idle.rssMiB, peakMiB));
+  console.log(memoryVerdict('recommendation', idle, peakMiB));
   console.log(readyVerdict('recommendation', app));
   console.log(`bare Fastify (plain node) peak ${bare.memory().peakMiB} MiB`);
   for (const r of [today, pinned])

@@ -9,6 +9,7 @@ import {
   buildForBench,
   compare,
   load,
+  idleMemory,
   memoryVerdict,
   printResults,
   rawRatioVerdict,
@@ -38,7 +39,7 @@ const voting = await startService('apps/voting/dist/main.js', {
     LOG_LEVEL: 'warn',
   },
 });
-const idleMemory = voting.memory();
+const idle = await idleMemory(voting);
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 let raw: Awaited<ReturnType<typeof startRawHttp>> | undefined;
 const votesOf = async () =>
@@ -99,7 +100,7 @@ try {
   );
   console.log(`list/bare = ${ratio.toFixed(2)} (target >= 0.40) ${verdict(ratio >= 0.4)}`);
   console.log(rawRatioVerdict(pinned, floor));
-  console.log(memoryVerdict('voting', idleMemory.rssMiB, memory.peakMiB));
+  console.log(memoryVerdict('voting', idle, memory.peakMiB));
   console.log(readyVerdict('voting', voting));
   const bareMemory = bare.memory();
   console.log(`bare Fastify (plain node): RSS ${bareMemory.rssMiB} MiB, peak ${bareMemory.peakMiB} MiB`);

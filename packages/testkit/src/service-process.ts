@@ -12,10 +12,16 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * heap settings as it does in a pod.
  */
 export function imageNodeOptions(): string {
-  const dockerfile = readFileSync(path.join(repoRoot, 'docker/Dockerfile'), 'utf8');
-  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1];
+  const options = imageEnvironment().NODE_OPTIONS;
   if (options === undefined) throw new Error('docker/Dockerfile sets no ENV NODE_OPTIONS="..."');
   return options;
+}
+
+/** The runtime settings the images put in the environment (docker/Dockerfile): NODE_OPTIONS and malloc's. */
+export function imageEnvironment(): Record<string, string> {
+  const dockerfile = readFileSync(path.join(repoRoot, 'docker/Dockerfile'), 'utf8');
+  const settings = dockerfile.matchAll(/^ENV ((?:NODE_OPTIONS|MALLOC_[A-Z_]+))=("[^"]*"|\S+)$/gm);
+  return Object.fromEntries([...settings].map(([, name, value]) => [name!, value!.replace(/^"|"$/g, '')]));
 }
 
 export interface ServiceProcess {
@@ -42,7 +48,7 @@ export interface StartServiceOptions {
 /**
  * Starts `entry` (a path relative to the repo root) with PORT set: a `.ts` entry runs from sources through tsx
  * (tests), a built `.js` entry such as apps/catalogue/dist/main.js runs with plain node and the images' NODE_OPTIONS
- * (benchmarks).
+ * and malloc settings (benchmarks).
  */
 export async function startService(
   entry: string,
@@ -53,7 +59,7 @@ export async function startService(
   const env = {
     ...process.env,
     LOG_LEVEL: 'warn',
-    NODE_OPTIONS: fromSource ? process.env.NODE_OPTIONS : imageNodeOptions(),
+    ...(fromSource ? {} : imageEnvironment()),
     ...options.env,
     PORT: String(port),
     HOST: '127.0.0.1',

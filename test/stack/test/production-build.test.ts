@@ -1,8 +1,8 @@
 // What the images run: each app compiled by `npm run build` and started with plain `node dist/main.js`
-// and the images' NODE_OPTIONS heap limits
+// and the images' runtime settings (NODE_OPTIONS heap limits, malloc threshold)
 // (no tsx, no source conditions), answering its probes and its main API on embedded stores.
 import { execFileSync } from 'node:child_process';
-import { freePort, imageNodeOptions, repoRoot, startProcess, waitFor } from '@craftista/testkit';
+import { freePort, imageEnvironment, repoRoot, startProcess, waitFor } from '@craftista/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const apps: { name: string; api: string; expect: (body: string) => void }[] = [
@@ -52,7 +52,7 @@ describe('production build', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
-      NODE_OPTIONS: imageNodeOptions(),
+      ...imageEnvironment(),
     };
     const app = startProcess(process.execPath, ['dist/main.js'], { cwd: `${repoRoot}/apps/${name}`, env });
     try {
