@@ -63,7 +63,7 @@ ${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 </main>
 <footer>
 <p>Sample App created by School of Devops for DevOps Workshops.</p>
-<p>&copy; ${new Date().getFullYear()} Initcron Systems Private Limited. Apache-2.0.</p>
+<p>&copy; ${new Date().getUTCFullYear()} Initcron Systems Private Limited. Apache-2.0.</p>
 </footer>
 </body>
 </html>`;

@@ -107,7 +107,7 @@ function model(
   return {
     version: deps.version,
     systemInfo: deps.systemInfo,
-    year: deps.now().getFullYear(),
+    year: deps.now().getUTCFullYear(),
     daily: daily.ok ? daily.value : null,
     catalogueUp: products.ok,
     cards: cards(all.slice(0, shown), votes.ok ? votes.value : null),
@@ -143,7 +143,8 @@ export function plainPage(deps: PageDeps): () => PlainPage | Promise<PlainPage> 
       backends.dailyOrigami(),
       backends.recommendationStatus(),
     ] as const;
-    const year = deps.now().getFullYear();
+    // UTC getters: the local-time ones load ICU's time-zone code and data (~0.5 MB resident) for a footer's year.
+    const year = deps.now().getUTCFullYear();
     if (current && current.year === year && reads.every((read, i) => read === current!.reads[i])) {
       return current.page ?? current.pending;
     }
