@@ -1,4 +1,5 @@
-// `node ../../packages/service-kit/bin/bundle-service.mjs` from an app: bundles the service in the current directory (src/main.ts -> dist/main.js) with esbuild, for `node dist/main.js`.
+// Run from an app's directory by its build script: bundles src/main.ts into dist/main.js with esbuild, which is
+// what `node dist/main.js` (the images, the benches) runs.
 // Why: run from tsc's output, a service loads ~250 CommonJS and ~150 ESM files from node_modules, each kept with
 // its source, wrapper and resolution state. One minified ESM file (lazy imports split into chunks loaded on first
 // use) idles at 60 MB instead of 72 for recommendation, together with the images' malloc threshold (docker/Dockerfile:
