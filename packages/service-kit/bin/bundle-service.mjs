@@ -10,8 +10,11 @@ import { build } from 'esbuild';
 
 // CommonJS dependencies inside an ESM bundle call require() for Node built-ins; give them one.
 const banner = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
-// Loaded from node_modules at run time: PGlite (voting's embedded store in dev) finds its WebAssembly beside itself.
-const external = ['@electric-sql/pglite', ...process.argv.slice(2)];
+// Loaded from node_modules at run time, if at all. PGlite (voting's embedded store in dev) finds its WebAssembly
+// beside itself. The others are required by their dependents only on demand: Fastify's JSON-schema compilers (our
+// routes validate with zod) and inject(), body-parser's tables of legacy charsets. Bundled, their ~0.9 MB of source
+// would be read and kept by every process that never runs them.
+const external = ['@electric-sql/pglite', 'ajv', 'ajv-formats', 'fast-uri', 'light-my-request', 'iconv-lite'];
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
