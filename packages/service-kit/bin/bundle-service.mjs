@@ -6,6 +6,7 @@
 // without it the bundle saves only ~1 MB, its parse buffers staying in glibc's heap). Files the code reads beside
 // itself (../static, ../views, ./migrations) are found from dist/ as before: the bundle sits where tsc's main.js did.
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 // CommonJS dependencies inside an ESM bundle call require() for Node built-ins; give them one.
@@ -15,6 +16,23 @@ const banner = "import{createRequire as __cr}from'node:module';const require=__c
 // routes validate with zod) and inject(), body-parser's tables of legacy charsets. Bundled, their ~0.9 MB of source
 // would be read and kept by every process that never runs them.
 const external = ['@electric-sql/pglite', 'ajv', 'ajv-formats', 'fast-uri', 'light-my-request', 'iconv-lite'];
+
+// Every zod entry point re-exports its error messages in ~45 languages (260 KB of the 440 KB zod adds to a bundle),
+// so nothing can tree-shake them; the services answer in English, so the bundle gets zod's English alone.
+const zodInEnglish = {
+  name: 'zod-in-english',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      importer.includes(`${path.sep}zod${path.sep}`)
+        ? { path: path.resolve(path.dirname(importer), '../locales/en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    bundler.onLoad({ filter: /.*/, namespace: 'zod-locales' }, ({ path: english }) => ({
+      contents: `export { default as en } from ${JSON.stringify(english)};`,
+      resolveDir: path.dirname(english),
+    }));
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
@@ -33,6 +51,7 @@ const result = await build({
   conditions: ['craftista-source'],
   external,
   banner: { js: banner },
+  plugins: [zodInEnglish],
   metafile: true,
   logLevel: 'warning',
 });
