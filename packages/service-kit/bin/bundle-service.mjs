@@ -2,9 +2,10 @@
 // what `node dist/main.js` (the images, the benches) runs.
 // Why: run from tsc's output, a service loads ~250 CommonJS and ~150 ESM files from node_modules, each kept with
 // its source, wrapper and resolution state. One minified ESM file (lazy imports split into chunks loaded on first
-// use) holds 59 MiB instead of 70 (recommendation, 2 s after start), together with the images' malloc threshold (docker/Dockerfile:
-// without it the bundle saves only ~1 MB, its parse buffers staying in glibc's heap). Files the code reads beside
-// itself (../static, ../views, ./migrations) are found from dist/ as before: the bundle sits where tsc's main.js did.
+// use) holds 59 MiB instead of 70 (recommendation, 2 s after start), together with the images' malloc threshold
+// (docker/Dockerfile: without it the bundle saves only ~1 MB, its parse buffers staying in glibc's heap). Files the
+// code reads beside itself (../static, ../views, ./migrations) are found from dist/ as before: the bundle sits
+// where tsc's main.js did.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
